@@ -1,0 +1,70 @@
+"""Install and uninstall qms_customer in a database of its own, as an integrator would.
+
+Runs the real Odoo command line against a copy of the cached template without demo data
+(``./dev test`` passes its name in ``QMS_TEST_TEMPLATE_NODEMO``). Not an Odoo test case: the
+Odoo test runner ignores it; pytest runs it.
+"""
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+TEMPLATE = os.environ.get("QMS_TEST_TEMPLATE_NODEMO")
+CONF = os.path.join(os.environ.get("QMS_ODOO", ""), "odoo.conf")
+DATA_DIR = os.environ.get("QMS_DATA_DIR", "")
+BAD_LOG_LINE = re.compile(r"^\S+ \S+ \d+ (WARNING|ERROR|CRITICAL) ", re.M)
+
+pytestmark = pytest.mark.skipif(not TEMPLATE, reason="run through ./dev test (needs the no-demo template)")
+
+
+def _psql(db, sql):
+    out = subprocess.run(["psql", "-d", db, "-tAc", sql], check=True, capture_output=True, text=True)
+    return out.stdout.strip()
+
+
+def _odoo(*args):
+    cmd = [sys.executable, "-c", "import odoo.cli; odoo.cli.main()", *args]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=900, check=False)
+
+
+@pytest.fixture
+def fresh_db():
+    name = f"qms_test_install_{os.getpid()}"
+    subprocess.run(["dropdb", "--if-exists", "--force", name], check=True)
+    subprocess.run(["createdb", "-T", TEMPLATE, name], check=True)
+    src = os.path.join(DATA_DIR, "filestore", TEMPLATE)
+    dst = os.path.join(DATA_DIR, "filestore", name)
+    shutil.rmtree(dst, ignore_errors=True)
+    if os.path.isdir(src):
+        shutil.copytree(src, dst, copy_function=os.link)
+    yield name
+    subprocess.run(["dropdb", "--if-exists", "--force", name], check=True)
+    shutil.rmtree(dst, ignore_errors=True)
+
+
+def test_install_without_demo_then_uninstall(fresh_db):
+    run = _odoo("-c", CONF, "-d", fresh_db, "-i", "qms_customer", "--stop-after-init", "--no-http")
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert not BAD_LOG_LINE.findall(run.stderr), run.stderr[-3000:]
+    assert _psql(fresh_db, "SELECT state FROM ir_module_module WHERE name='qms_customer'") == "installed"
+    # no demo data: neither the demo users nor the demo departments
+    assert _psql(fresh_db, "SELECT count(*) FROM res_users WHERE login IN "
+                           "('sales','sales_supervisor','quality','mgmt_rep','gm')") == "0"
+    assert _psql(fresh_db, "SELECT count(*) FROM ir_model_data WHERE module='qms_customer' "
+                           "AND model IN ('res.users','hr.department')") == "0"
+    # every model of the addon has at least one access rule
+    assert _psql(fresh_db, """
+        SELECT string_agg(m.model, ',') FROM ir_model m
+        JOIN ir_model_data d ON d.model='ir.model' AND d.res_id=m.id AND d.module='qms_customer'
+        WHERE NOT m.transient AND NOT EXISTS (SELECT 1 FROM ir_model_access a WHERE a.model_id=m.id)
+    """) == ""
+
+    run = _odoo("module", "uninstall", "-c", CONF, "-d", fresh_db, "qms_customer")
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert not BAD_LOG_LINE.findall(run.stderr), run.stderr[-3000:]
+    assert _psql(fresh_db, "SELECT state FROM ir_module_module WHERE name='qms_customer'") == "uninstalled"
+    assert _psql(fresh_db, "SELECT count(*) FROM ir_model_data WHERE module='qms_customer'") == "0"
+    assert _psql(fresh_db, "SELECT count(*) FROM res_groups_privilege WHERE name->>'en_US'='Customer Processes'") == "0"
