@@ -6,7 +6,7 @@
     "corrective actions, customer visits and communication plans",
     "description": """
 Control of customer-related processes (与顾客有关过程控制程序)
-=============================================================
+================================================================================
 
 Runs the company's ISO 9001 procedure inside Odoo:
 
@@ -24,10 +24,25 @@ Runs the company's ISO 9001 procedure inside Odoo:
     "data": [
         "security/qms_customer_security.xml",
         "security/ir.model.access.csv",
+        "security/ir_rule.xml",
+        "data/ir_sequence_data.xml",
+        "data/mail_activity_type_data.xml",
+        "data/mail_template_data.xml",
+        "report/qms_report_layout.xml",
+        "report/qms_complaint_reports.xml",
+        "report/qms_complaint_templates.xml",
+        "report/qms_corrective_action_templates.xml",
+        "wizard/qms_complaint_cancel_views.xml",
         "views/qms_customer_menus.xml",
+        "views/qms_complaint_views.xml",
+        "views/qms_corrective_action_views.xml",
+        "views/res_partner_views.xml",
+        "views/sale_order_views.xml",
+        "views/res_config_settings_views.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",
+        "demo/qms_complaint_demo.xml",
     ],
     "application": True,
 }

@@ -1,0 +1,489 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import is_html_empty
+
+# Clause 4.3: the order of the gates a complaint (return) slip passes.
+STATES = [
+    ("draft", "Recorded"),
+    ("supervisor_review", "Supervisor Review"),
+    ("quality_review", "Quality Review"),
+    ("action", "Corrective Action"),
+    ("investigation", "Investigation"),
+    ("reply", "Reply to Customer"),
+    ("verification", "Verification"),
+    ("done", "Done"),
+    ("cancel", "Cancelled"),
+]
+INTAKE_STATES = ("draft", "supervisor_review")
+
+# Fields that belong to a gate: they can be changed only while the slip stands at that gate.
+GATE_FIELDS = {
+    INTAKE_STATES: (
+        "partner_id", "contact_id", "sale_order_id", "line_ids", "channel", "received_by_id",
+        "received_date", "severity", "category", "description", "customer_request", "company_id",
+    ),
+    ("supervisor_review",): ("supervisor_comment",),
+    ("quality_review",): ("quality_disposition", "company_responsible", "responsible_department_id"),
+    ("investigation",): ("investigation_cause",),
+    ("action", "investigation", "reply"): ("reply_text", "reply_channel"),
+    ("verification",): ("verification_notes", "customer_satisfied"),
+}
+
+
+class QmsComplaint(models.Model):
+    """Customer complaint (return) slip — 顾客投诉(退货)单 (procedure clause 4.3)."""
+
+    _name = "qms.complaint"
+    _description = "Customer Complaint (Return) Slip"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "received_date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(string="Number", readonly=True, copy=False, default="/", index="trigram")
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company)
+    state = fields.Selection(
+        STATES, default="draft", required=True, readonly=True, copy=False, tracking=True, index=True,
+        group_expand=True)
+
+    # --- 4.3.1 intake: whoever receives the complaint records it --------------------------------
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, tracking=True, index=True, check_company=True,
+        domain="[('is_company', '=', True)]")
+    commercial_partner_id = fields.Many2one(related="partner_id.commercial_partner_id", store=True, index=True)
+    contact_id = fields.Many2one(
+        "res.partner", string="Contact", check_company=True,
+        domain="[('commercial_partner_id', '=', commercial_partner_id)]")
+    sale_order_id = fields.Many2one(
+        "sale.order", string="Sales Order", tracking=True, index="btree_not_null", check_company=True,
+        domain="[('partner_id.commercial_partner_id', '=', commercial_partner_id), ('state', '=', 'sale')]")
+    line_ids = fields.One2many("qms.complaint.line", "complaint_id", string="Complaint Lines", copy=True)
+    channel = fields.Selection([
+        ("visit", "Visit"),
+        ("phone", "Phone"),
+        ("letter", "Letter"),
+        ("email", "E-mail"),
+        ("online", "Online"),
+        ("other", "Other"),
+    ], string="Received By Channel", required=True, default="phone")
+    received_by_id = fields.Many2one(
+        "res.users", string="Received By", required=True, default=lambda self: self.env.user,
+        domain="[('share', '=', False)]")
+    received_date = fields.Datetime(string="Received On", required=True, default=fields.Datetime.now)
+    severity = fields.Selection([
+        ("minor", "Minor"),
+        ("major", "Major"),
+        ("critical", "Critical"),
+    ], required=True, default="minor", tracking=True)
+    category = fields.Selection([
+        ("product", "Product Quality"),
+        ("delivery", "Delivery"),
+        ("service", "Service"),
+        ("documentation", "Documentation"),
+        ("other", "Other"),
+    ], required=True, default="product", tracking=True)
+    description = fields.Html(sanitize=True, sanitize_overridable=False)
+    customer_request = fields.Selection([
+        ("repair", "Repair"),
+        ("replacement", "Replacement"),
+        ("refund", "Refund"),
+        ("explanation", "Explanation"),
+        ("other", "Other"),
+    ], string="Customer Asks For", required=True, default="explanation")
+    date_deadline = fields.Date(
+        string="Close By", compute="_compute_date_deadline", store=True, readonly=False, tracking=True,
+        help="Date by which the complaint should be closed; overdue slips are highlighted.")
+    submitted_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    submitted_date = fields.Datetime(readonly=True, copy=False)
+
+    # --- 4.3.1 sales supervisor review ---------------------------------------------------------
+    supervisor_id = fields.Many2one("res.users", string="Reviewed By (Sales Supervisor)", readonly=True, copy=False)
+    supervisor_date = fields.Datetime(string="Reviewed On", readonly=True, copy=False)
+    supervisor_comment = fields.Text(string="Supervisor Comment", copy=False)
+
+    # --- 4.3.1 quality department: review, confirm and dispose -----------------------------------
+    quality_user_id = fields.Many2one("res.users", string="Confirmed By (Quality)", readonly=True, copy=False)
+    quality_date = fields.Datetime(string="Confirmed On", readonly=True, copy=False)
+    quality_disposition = fields.Text(string="Review and Disposition", copy=False)
+    company_responsible = fields.Boolean(string="Company Responsible", readonly=True, copy=False, tracking=True)
+    responsible_department_id = fields.Many2one(
+        "hr.department", string="Responsible Department", copy=False, tracking=True, check_company=True)
+
+    # --- 4.3.2 corrective actions, or the real cause when the company is not responsible ---------
+    corrective_action_ids = fields.One2many("qms.corrective.action", "complaint_id", string="Corrective Actions")
+    corrective_action_count = fields.Integer(compute="_compute_corrective_action_count")
+    investigation_cause = fields.Text(string="Real Cause Found With the Customer", copy=False)
+    investigation_user_id = fields.Many2one("res.users", string="Investigated By", readonly=True, copy=False)
+    investigation_date = fields.Datetime(string="Investigated On", readonly=True, copy=False)
+
+    # --- 4.3.2 Sales answers the customer -----------------------------------------------------
+    reply_text = fields.Html(string="Answer to the Customer", sanitize=True, copy=False)
+    reply_channel = fields.Selection([
+        ("email", "E-mail"),
+        ("phone", "Phone"),
+        ("letter", "Letter"),
+        ("visit", "Visit"),
+        ("online", "Online"),
+    ], copy=False)
+    reply_user_id = fields.Many2one("res.users", string="Answered By", readonly=True, copy=False)
+    reply_date = fields.Datetime(string="Answered On", readonly=True, copy=False)
+
+    # --- 4.4.3 service verification, organised by the management representative -----------------
+    verification_notes = fields.Text(copy=False)
+    customer_satisfied = fields.Selection(
+        [("yes", "Satisfied"), ("no", "Not Satisfied")], string="Customer Satisfied", copy=False)
+    verified_by_id = fields.Many2one("res.users", string="Verified By", readonly=True, copy=False)
+    verified_date = fields.Datetime(string="Verified On", readonly=True, copy=False)
+
+    cancel_reason = fields.Text(readonly=True, copy=False)
+    cancelled_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    cancelled_date = fields.Datetime(readonly=True, copy=False)
+    days_to_close = fields.Integer(compute="_compute_days_to_close", store=True, aggregator="avg")
+
+    _name_company_uniq = models.UniqueIndex("(name, company_id) WHERE name <> '/'")
+
+    # ------------------------------------------------------------------------------------------
+    @api.depends("received_date", "company_id.qms_complaint_close_days")
+    def _compute_date_deadline(self):
+        for complaint in self:
+            days = complaint.company_id.qms_complaint_close_days or 30
+            received = complaint.received_date or fields.Datetime.now()
+            complaint.date_deadline = (received + timedelta(days=days)).date()
+
+    @api.depends("corrective_action_ids")
+    def _compute_corrective_action_count(self):
+        counts = dict(self.env["qms.corrective.action"]._read_group(
+            [("complaint_id", "in", self.ids)], ["complaint_id"], ["__count"]))
+        for complaint in self:
+            complaint.corrective_action_count = counts.get(complaint._origin, 0)
+
+    @api.depends("state", "received_date", "verified_date")
+    def _compute_days_to_close(self):
+        for complaint in self:
+            if complaint.state == "done" and complaint.verified_date and complaint.received_date:
+                complaint.days_to_close = (complaint.verified_date - complaint.received_date).days
+            else:
+                complaint.days_to_close = 0
+
+    @api.onchange("partner_id")
+    def _onchange_partner_id(self):
+        if self.contact_id.commercial_partner_id != self.commercial_partner_id:
+            self.contact_id = False
+        if self.sale_order_id.partner_id.commercial_partner_id != self.commercial_partner_id:
+            self.sale_order_id = False
+
+    @api.constrains("partner_id", "sale_order_id")
+    def _check_sale_order_customer(self):
+        for complaint in self:
+            order = complaint.sale_order_id
+            if order and order.partner_id.commercial_partner_id != complaint.commercial_partner_id:
+                raise ValidationError(self.env._(
+                    "Sales order %(order)s belongs to %(owner)s, not to the customer of this complaint (%(customer)s).",
+                    order=order.name, owner=order.partner_id.commercial_partner_id.display_name,
+                    customer=complaint.partner_id.display_name))
+
+    # --- creation and edits ---------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                vals["name"] = company._qms_next_complaint_number()
+        # lines written with the slip belong to its intake, whatever state it is created in (import, demo)
+        complaints = super(QmsComplaint, self.with_context(qms_creating_complaint=True)).create(vals_list)
+        return complaints.with_env(self.env)
+
+    def write(self, vals):
+        self._check_gate_fields(vals)
+        return super().write(vals)
+
+    def _check_gate_fields(self, vals):
+        """Refuse changes to fields of a gate the slip is not at (a done slip is read-only)."""
+        if self.env.su and self.env.context.get("qms_skip_gate_check"):
+            return
+        for states, names in GATE_FIELDS.items():
+            changed = set(names) & set(vals)
+            if not changed:
+                continue
+            for complaint in self:
+                if complaint.state not in states:
+                    field = self._fields[sorted(changed)[0]]
+                    raise UserError(self.env._(
+                        "%(slip)s is at the stage \"%(state)s\": the field \"%(field)s\" can no longer be changed.",
+                        slip=complaint.name, state=complaint._state_label(), field=field._description_string(self.env)))
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_draft(self):
+        if any(complaint.state not in ("draft", "cancel") for complaint in self):
+            raise UserError(self.env._("Only recorded or cancelled complaint slips can be deleted."))
+
+    def _state_label(self):
+        return dict(self._fields["state"]._description_selection(self.env))[self.state]
+
+    # --- helpers for the gates ------------------------------------------------------------------
+    def _ensure_state(self, *states):
+        for complaint in self:
+            if complaint.state not in states:
+                allowed = dict(self._fields["state"]._description_selection(self.env))
+                raise UserError(self.env._(
+                    "%(slip)s is at the stage \"%(state)s\"; this step needs it at \"%(expected)s\".",
+                    slip=complaint.name, state=complaint._state_label(),
+                    expected=" / ".join(allowed[s] for s in states)))
+
+    def _ensure_role(self, group_xmlid, role_name):
+        if not self.env.is_superuser() and not self.env.user.has_group(group_xmlid):
+            raise AccessError(self.env._("Only the %(role)s can do this step.", role=role_name))
+
+    def _stamp(self, user_field, date_field):
+        return {user_field: self.env.uid, date_field: fields.Datetime.now()}
+
+    def _users_of(self, group_xmlid):
+        group = self.env.ref(group_xmlid)
+        return group.all_user_ids.filtered(lambda u: not u.share and self.company_id in u.company_ids)
+
+    def _schedule_review_activity(self, users, summary, deadline=None):
+        for user in users:
+            self.activity_schedule(
+                "qms_customer.mail_activity_type_qms_review", date_deadline=deadline or fields.Date.context_today(self),
+                summary=summary, user_id=user.id)
+
+    def _close_review_activities(self, feedback):
+        self.activity_feedback(["qms_customer.mail_activity_type_qms_review"], feedback=feedback)
+
+    # ==========================================================================================
+    # The procedure, clause 4.3, gate by gate.
+    # ==========================================================================================
+    def action_submit(self):
+        """4.3.1 The receiver reports the recorded complaint to the Sales supervisor at once;
+        a critical complaint is reported up to the general manager."""
+        self._ensure_state("draft")
+        for complaint in self:
+            if not complaint.line_ids and complaint.category == "product":
+                raise UserError(self.env._(
+                    "Add at least one complaint line (product and quantity) before submitting a product complaint."))
+            complaint.write(dict(complaint._stamp("submitted_by_id", "submitted_date"), state="supervisor_review"))
+            complaint._schedule_review_activity(
+                complaint._users_of("qms_customer.group_qms_sales_supervisor"),
+                self.env._("Review complaint %s", complaint.name))
+            if complaint.severity == "critical":
+                managers = complaint._users_of("qms_customer.group_qms_general_manager")
+                complaint.message_subscribe(partner_ids=managers.partner_id.ids)
+                complaint.message_notify(
+                    partner_ids=managers.partner_id.ids,
+                    subject=self.env._("Critical complaint %(slip)s from %(customer)s",
+                                       slip=complaint.name, customer=complaint.partner_id.display_name),
+                    body=self.env._("A critical complaint was recorded and sent for review."))
+        return True
+
+    def action_supervisor_review(self):
+        """4.3.1 The Sales supervisor reviews the slip and passes it to the Quality department."""
+        self._ensure_role("qms_customer.group_qms_sales_supervisor", self.env._("Sales Supervisor"))
+        self._ensure_state("supervisor_review")
+        for complaint in self:
+            complaint.write(dict(complaint._stamp("supervisor_id", "supervisor_date"), state="quality_review"))
+            complaint._close_review_activities(self.env._("Reviewed by the Sales Supervisor"))
+            complaint._schedule_review_activity(
+                complaint._users_of("qms_customer.group_qms_quality"),
+                self.env._("Confirm and dispose of complaint %s", complaint.name))
+        return True
+
+    def action_return_to_draft(self):
+        """The Sales supervisor sends an incomplete slip back to whoever recorded it."""
+        self._ensure_role("qms_customer.group_qms_sales_supervisor", self.env._("Sales Supervisor"))
+        self._ensure_state("supervisor_review")
+        self._close_review_activities(self.env._("Sent back for completion"))
+        self.write({"state": "draft", "submitted_by_id": False, "submitted_date": False})
+        return True
+
+    def _quality_confirm(self, responsible):
+        self._ensure_role("qms_customer.group_qms_quality", self.env._("Quality department"))
+        self._ensure_state("quality_review")
+        for complaint in self:
+            if not complaint.quality_disposition:
+                raise UserError(self.env._(
+                    "Write the review and disposition of %s before confirming it.", complaint.name))
+            if responsible and not complaint.responsible_department_id:
+                raise UserError(self.env._(
+                    "Name the department responsible for %s: it defines the corrective actions.", complaint.name))
+            complaint.write(dict(complaint._stamp("quality_user_id", "quality_date"), company_responsible=responsible))
+            complaint._close_review_activities(self.env._("Confirmed by the Quality department"))
+
+    def action_confirm_responsible(self):
+        """4.3.2 After review the company is responsible: the responsible department defines
+        corrective actions."""
+        self._quality_confirm(True)
+        for complaint in self:
+            complaint.state = "action"
+            managers = complaint.responsible_department_id.manager_id.user_id
+            complaint._schedule_review_activity(
+                managers or self.env.user, self.env._("Define corrective actions for %s", complaint.name))
+        return True
+
+    def action_confirm_not_responsible(self):
+        """4.3.2 The company is not responsible: Sales finds the real cause with the customer."""
+        self._quality_confirm(False)
+        for complaint in self:
+            complaint.state = "investigation"
+            complaint._schedule_review_activity(
+                complaint.received_by_id, self.env._("Find the real cause of %s with the customer", complaint.name))
+        return True
+
+    def action_approve_actions(self):
+        """4.3.2 The management representative approves the corrective actions defined so far."""
+        self._ensure_state("action")
+        for complaint in self:
+            drafts = complaint.corrective_action_ids.filtered(lambda a: a.state == "draft")
+            if not drafts:
+                raise UserError(self.env._(
+                    "%s has no corrective action waiting for approval: define one first.", complaint.name))
+            drafts.action_approve()
+        return True
+
+    def _on_actions_implemented(self):
+        """All corrective actions are carried out: Sales may now answer the customer."""
+        for complaint in self.filtered(lambda c: c.state == "action"):
+            actions = complaint.corrective_action_ids
+            if actions and all(a.state in ("implemented", "effective") for a in actions):
+                complaint.state = "reply"
+                complaint._schedule_review_activity(
+                    complaint.received_by_id, self.env._("Answer the customer of %s", complaint.name))
+
+    def action_investigation_done(self):
+        """4.3.2 Sales has found the real cause with the customer and disposes accordingly."""
+        self._ensure_role("qms_customer.group_qms_sales", self.env._("Sales department"))
+        self._ensure_state("investigation")
+        for complaint in self:
+            if not complaint.investigation_cause:
+                raise UserError(self.env._("Record the real cause found with the customer of %s.", complaint.name))
+            complaint.write(dict(complaint._stamp("investigation_user_id", "investigation_date"), state="reply"))
+            complaint._close_review_activities(self.env._("Cause found"))
+        return True
+
+    def action_reply(self):
+        """4.3.2 Sales contacts the customer, answers and settles the matter. An e-mail answer
+        is sent to the customer from the slip."""
+        self._ensure_role("qms_customer.group_qms_sales", self.env._("Sales department"))
+        self._ensure_state("reply")
+        template = self.env.ref("qms_customer.mail_template_qms_complaint_reply")
+        for complaint in self:
+            if is_html_empty(complaint.reply_text) or not complaint.reply_channel:
+                raise UserError(self.env._(
+                    "Write the answer to the customer of %s and say how it was given.", complaint.name))
+            complaint.write(dict(complaint._stamp("reply_user_id", "reply_date"), state="verification"))
+            if complaint.reply_channel == "email":
+                complaint.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
+            complaint._close_review_activities(self.env._("Customer answered"))
+            complaint._schedule_review_activity(
+                complaint._users_of("qms_customer.group_qms_management_representative"),
+                self.env._("Verify the service for %s", complaint.name))
+        return True
+
+    def _on_action_ineffective(self):
+        """4.3.2 The result is not satisfactory: the departments reconsider the corrective actions."""
+        for complaint in self.filtered(lambda c: c.state in ("action", "reply", "verification")):
+            complaint.state = "action"
+            complaint.message_post(body=self.env._(
+                "A corrective action was found not effective: the slip is back at corrective action."))
+
+    def action_close(self):
+        """4.4.3 Service verification by the management representative closes the slip."""
+        self._ensure_role("qms_customer.group_qms_management_representative", self.env._("Management Representative"))
+        self._ensure_state("verification")
+        for complaint in self:
+            open_actions = complaint.corrective_action_ids.filtered(lambda a: a.state != "effective")
+            if open_actions:
+                raise UserError(self.env._(
+                    "%(slip)s cannot be closed: corrective actions %(actions)s are not verified as effective.",
+                    slip=complaint.name, actions=", ".join(open_actions.mapped("name"))))
+            if not complaint.verification_notes or not complaint.customer_satisfied:
+                raise UserError(self.env._(
+                    "Record the verification notes and whether the customer is satisfied before closing %s.",
+                    complaint.name))
+            complaint.write(dict(complaint._stamp("verified_by_id", "verified_date"), state="done"))
+            complaint._close_review_activities(self.env._("Verified and closed"))
+        return True
+
+    def action_cancel(self):
+        """Open the cancel wizard, which asks for the reason (Sales Supervisor only)."""
+        self._ensure_role("qms_customer.group_qms_sales_supervisor", self.env._("Sales Supervisor"))
+        self._ensure_state(*[s for s, _label in STATES if s not in ("done", "cancel")])
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Cancel Complaint"),
+            "res_model": "qms.complaint.cancel",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_complaint_ids": self.ids},
+        }
+
+    def _do_cancel(self, reason):
+        """Cancel with a reason; called by the wizard after its own checks."""
+        self._ensure_role("qms_customer.group_qms_sales_supervisor", self.env._("Sales Supervisor"))
+        self._ensure_state(*[s for s, _label in STATES if s not in ("done", "cancel")])
+        if not (reason or "").strip():
+            raise UserError(self.env._("Give the reason for cancelling."))
+        self.write(dict(self._stamp("cancelled_by_id", "cancelled_date"), state="cancel", cancel_reason=reason))
+        self.activity_unlink(["qms_customer.mail_activity_type_qms_review"])
+        self.corrective_action_ids.filtered(lambda a: a.state not in ("effective",)).write({"state": "cancel"})
+        for complaint in self:
+            complaint.message_post(body=self.env._("Cancelled: %s", reason))
+
+    # --- smart buttons and printing -----------------------------------------------------------
+    def action_view_corrective_actions(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("qms_customer.qms_corrective_action_action")
+        action.update(
+            domain=[("complaint_id", "=", self.id)],
+            context={"default_complaint_id": self.id, "default_responsible_department_id":
+                     self.responsible_department_id.id},
+        )
+        return action
+
+    def action_view_sale_order(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "sale.order",
+            "view_mode": "form",
+            "res_id": self.sale_order_id.id,
+        }
+
+    def _get_report_values(self):
+        """Plain values for the printed slip: the template only loops and prints."""
+        self.ensure_one()
+
+        def stamp(user, date):
+            return {
+                "name": user.name or "",
+                "date": fields.Datetime.context_timestamp(self, date).strftime("%Y-%m-%d %H:%M") if date else "",
+            }
+
+        selection = {name: dict(self._fields[name]._description_selection(self.env))
+                     for name in ("channel", "severity", "category", "customer_request", "reply_channel",
+                                  "customer_satisfied", "state")}
+        return {
+            "header": self.company_id._qms_document_header("complaint"),
+            "state": selection["state"][self.state],
+            "channel": selection["channel"].get(self.channel, ""),
+            "severity": selection["severity"].get(self.severity, ""),
+            "category": selection["category"].get(self.category, ""),
+            "customer_request": selection["customer_request"].get(self.customer_request, ""),
+            "reply_channel": selection["reply_channel"].get(self.reply_channel, ""),
+            "customer_satisfied": selection["customer_satisfied"].get(self.customer_satisfied, ""),
+            "received": stamp(self.received_by_id, self.received_date),
+            "supervisor": stamp(self.supervisor_id, self.supervisor_date),
+            "quality": stamp(self.quality_user_id, self.quality_date),
+            "investigation": stamp(self.investigation_user_id, self.investigation_date),
+            "reply": stamp(self.reply_user_id, self.reply_date),
+            "verification": stamp(self.verified_by_id, self.verified_date),
+            "lines": [{
+                "product": line.product_id.display_name or "",
+                "qty_complained": line.qty_complained,
+                "qty_returned": line.qty_returned,
+                "uom": line.uom_id.name or "",
+                "defect": line.defect_description or "",
+            } for line in self.line_ids],
+            "actions": [action._get_report_summary() for action in self.corrective_action_ids],
+        }
