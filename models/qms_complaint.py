@@ -177,7 +177,7 @@ class QmsComplaint(models.Model):
     @api.constrains("partner_id", "sale_order_id")
     def _check_sale_order_customer(self):
         for complaint in self:
-            order = complaint.sale_order_id
+            order = complaint.sale_order_id.sudo()
             if order and order.partner_id.commercial_partner_id != complaint.commercial_partner_id:
                 raise ValidationError(self.env._(
                     "Sales order %(order)s belongs to %(owner)s, not to the customer of this complaint (%(customer)s).",
@@ -240,8 +240,9 @@ class QmsComplaint(models.Model):
         return {user_field: self.env.uid, date_field: fields.Datetime.now()}
 
     def _users_of(self, group_xmlid):
-        group = self.env.ref(group_xmlid)
-        return group.all_user_ids.filtered(lambda u: not u.share and self.company_id in u.company_ids)
+        # who holds a role is no secret, but a user may not read the companies of other users
+        users = self.env.ref(group_xmlid).sudo().all_user_ids
+        return users.filtered(lambda u: not u.share and self.company_id.id in u.company_ids.ids).with_env(self.env)
 
     def _schedule_review_activity(self, users, summary, deadline=None):
         for user in users:
@@ -373,7 +374,7 @@ class QmsComplaint(models.Model):
                     "Write the answer to the customer of %s and say how it was given.", complaint.name))
             complaint.write(dict(complaint._stamp("reply_user_id", "reply_date"), state="verification"))
             if complaint.reply_channel == "email":
-                complaint.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
+                complaint.message_post_with_source(template, message_type="comment", subtype_xmlid="mail.mt_comment")
             complaint._close_review_activities(self.env._("Customer answered"))
             complaint._schedule_review_activity(
                 complaint._users_of("qms_customer.group_qms_management_representative"),
@@ -426,7 +427,8 @@ class QmsComplaint(models.Model):
             raise UserError(self.env._("Give the reason for cancelling."))
         self.write(dict(self._stamp("cancelled_by_id", "cancelled_date"), state="cancel", cancel_reason=reason))
         self.activity_unlink(["qms_customer.mail_activity_type_qms_review"])
-        self.corrective_action_ids.filtered(lambda a: a.state not in ("effective",)).write({"state": "cancel"})
+        # the supervisor may not edit the departments' actions; cancelling the slip ends them
+        self.sudo().corrective_action_ids.filtered(lambda a: a.state != "effective").write({"state": "cancel"})
         for complaint in self:
             complaint.message_post(body=self.env._("Cancelled: %s", reason))
 

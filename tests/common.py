@@ -32,3 +32,80 @@ class QmsCommon(TransactionCase):
             "department_id": department.id if department else False,
         })
         return user
+
+
+class QmsComplaintCommon(QmsCommon):
+    """A customer with a confirmed two-line sales order, and helpers that walk a slip."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customer = cls.env["res.partner"].create({"name": "Test Customer Ltd", "is_company": True})
+        cls.contact = cls.env["res.partner"].create({
+            "name": "Ms Buyer", "parent_id": cls.customer.id, "email": "buyer@example.com"})
+        cls.other_customer = cls.env["res.partner"].create({"name": "Other Customer", "is_company": True})
+        Product = cls.env["product.product"]
+        cls.product_a = Product.create({"name": "Desk", "type": "consu", "list_price": 100})
+        cls.product_b = Product.create({"name": "Chair", "type": "consu", "list_price": 40})
+        cls.order = cls._confirmed_order(cls.customer, [(cls.product_a, 10), (cls.product_b, 4)])
+        cls.other_order = cls._confirmed_order(cls.other_customer, [(cls.product_a, 1)])
+
+    @classmethod
+    def _confirmed_order(cls, partner, lines):
+        order = cls.env["sale.order"].create({
+            "partner_id": partner.id,
+            "order_line": [(0, 0, {"product_id": p.id, "product_uom_qty": q}) for p, q in lines],
+        })
+        order.action_confirm()
+        return order
+
+    def _complaint(self, user=None, **vals):
+        values = {
+            "partner_id": self.customer.id,
+            "contact_id": self.contact.id,
+            "sale_order_id": self.order.id,
+            "channel": "phone",
+            "severity": "major",
+            "category": "product",
+            "description": "<p>Scratched tops</p>",
+            "line_ids": [(0, 0, {
+                "sale_line_id": self.order.order_line[0].id, "qty_complained": 2, "qty_returned": 1,
+                "defect_description": "Scratched"})],
+        }
+        values.update(vals)
+        return self.env["qms.complaint"].with_user(user or self.sales).create(values)
+
+    def _to_quality_review(self, complaint):
+        complaint.with_user(complaint.received_by_id).action_submit()
+        complaint.with_user(self.supervisor).action_supervisor_review()
+        return complaint
+
+    def _to_action(self, complaint):
+        self._to_quality_review(complaint)
+        complaint.with_user(self.quality).write({
+            "quality_disposition": "Confirmed: transport damage", "responsible_department_id": self.dep_production.id})
+        complaint.with_user(self.quality).action_confirm_responsible()
+        return complaint
+
+    def _add_action(self, complaint, **vals):
+        values = {
+            "complaint_id": complaint.id,
+            "description": "Add foam corners",
+            "root_cause": "No protection",
+            "responsible_department_id": self.dep_production.id,
+            "implementing_department_id": self.dep_production.id,
+            "verifying_department_id": self.dep_quality.id,
+            "date_deadline": "2030-01-31",
+        }
+        values.update(vals)
+        return self.env["qms.corrective.action"].with_user(self.quality).create(values)
+
+    def _implement(self, action):
+        action.with_user(self.mgmt_rep).action_approve()
+        action.with_user(self.production).action_start()
+        action.with_user(self.production).implementation_notes = "Foam corners in the packing instruction"
+        action.with_user(self.production).action_implemented()
+
+    def _reply(self, complaint, channel="phone"):
+        complaint.with_user(self.sales).write({"reply_text": "<p>We replace the desks.</p>", "reply_channel": channel})
+        complaint.with_user(self.sales).action_reply()
