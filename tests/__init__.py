@@ -2,3 +2,4 @@ from . import test_roles
 from . import test_complaint_workflow
 from . import test_complaint_access
 from . import test_complaint_performance
+from . import test_complaint_reports

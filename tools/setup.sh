@@ -150,7 +150,13 @@ su postgres -c "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname='$DB_ROLE'\"" 
   || su postgres -c "psql -qc 'CREATE ROLE \"$DB_ROLE\" SUPERUSER LOGIN'" >/dev/null
 
 # --- 8. the addon under its own name, and odoo.conf ----------------------------------------------
-ln -sfn "$ROOT" "$QMS_ODOO/addons/qms_customer"
+# A folder of links to the checkout's entries rather than one link to the checkout: the
+# checkout holds .odoo and .venv, and Odoo's term export walks addons with followlinks=True.
+LINK=$QMS_ODOO/addons/qms_customer
+rm -rf "$LINK"; mkdir -p "$LINK"
+for entry in "$ROOT"/*; do
+  case "$(basename "$entry")" in tools|dev) ;; *) ln -s "$entry" "$LINK/" ;; esac
+done
 cat > "$QMS_ODOO/odoo.conf" <<EOF
 [options]
 addons_path = $SITE/odoo/addons,$QMS_ODOO/addons
