@@ -201,8 +201,11 @@ class QmsComplaint(models.Model):
 
     def _check_gate_fields(self, vals):
         """Refuse changes to fields of a gate the slip is not at (a done slip is read-only)."""
-        if self.env.su and self.env.context.get("qms_skip_gate_check"):
-            return
+        # a closed slip is evidence for auditors: only its chatter and activities still move
+        business = [name for name in vals if not name.startswith(("message_", "activity_"))]
+        done = self.filtered(lambda c: c.state == "done")
+        if done and business:
+            raise UserError(self.env._("%s is done: a closed complaint slip can no longer be changed.", done[0].name))
         for states, names in GATE_FIELDS.items():
             changed = set(names) & set(vals)
             if not changed:
