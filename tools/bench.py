@@ -189,6 +189,12 @@ def run(args):
                 [], spec_c, limit=80, count_limit=10001))
             row("complaint list: department employee / General Manager", size,
                 f"{te:.0f}/{tg:.0f} ms = {te / tg:.2f}x", "<= 1.2x", te / tg <= 1.2)
+            if te / tg > 1.2 and size == args.sizes[-1]:
+                notes.append("department employee: the employee rule is an OR of five conditions, three of them "
+                             "through corrective_action_ids; PostgreSQL walks the list order index and tests "
+                             "each slip until it has 80 the employee may see (2 % of the slips here), as Odoo's "
+                             "own restricted salesman does (1.5-1.7x on sale.order). Not fixed: a stored, "
+                             "indexed 'department ids' field on the slip would make the rule one index lookup.")
             pivot[size] = measure(env, lambda: Complaint.with_user(gm).formatted_read_group(
                 [], ["received_date:month", "state"], ["__count"]))
         small, big = pivot[args.sizes[0]], pivot[args.sizes[-1]]
