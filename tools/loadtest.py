@@ -25,9 +25,9 @@ LIST_SPEC = {"name": {}, "received_date": {}, "partner_id": {"fields": {"display
 
 
 def _env(conf, db):
-    from odoo import SUPERUSER_ID, api  # noqa: PLC0415 (only the subcommands that need Odoo import it)
-    from odoo.modules.registry import Registry  # noqa: PLC0415
-    from odoo.tools import config  # noqa: PLC0415
+    from odoo import SUPERUSER_ID, api
+    from odoo.modules.registry import Registry
+    from odoo.tools import config
     config.parse_config(["-c", conf, "-d", db, "--log-level=warn"])
     registry = Registry(db)
     cr = registry.cursor()
@@ -69,7 +69,7 @@ class Client(threading.Thread):
             "Authorization": f"bearer {self.cfg['keys'][login]}", "Content-Type": "application/json"})
         t0 = time.perf_counter()
         try:
-            with urllib.request.urlopen(req, timeout=60) as resp:  # noqa: S310 (loopback only)
+            with urllib.request.urlopen(req, timeout=60) as resp:
                 body = json.loads(resp.read() or b"null")
             with self.stats.lock:
                 self.stats.latencies.append((time.perf_counter() - t0) * 1000)
@@ -139,11 +139,11 @@ class Server:
         os.killpg(self.pgid, signal.SIGKILL)
         print(f"   SIGKILL sent to the server (process group {self.pgid}); restarting", flush=True)
         time.sleep(1)
-        out = subprocess.run(self.restart_cmd, shell=True, capture_output=True, text=True, check=True)  # noqa: S602
+        out = subprocess.run(self.restart_cmd, shell=True, capture_output=True, text=True, check=True)
         self.pgid = int(out.stdout.strip())
         for _ in range(60):
             try:
-                urllib.request.urlopen(f"{url}/web/login", timeout=5).close()  # noqa: S310
+                urllib.request.urlopen(f"{url}/web/login", timeout=5).close()
                 break
             except (urllib.error.URLError, ConnectionError):
                 time.sleep(1)
@@ -170,7 +170,7 @@ def pct(values, p):
     if not values:
         return float("nan")
     values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+    return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
 
 
 def cmd_run(args):
