@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from .qms_input_guard import IN_WORKFLOW_STEP
+from .qms_input_guard import IN_WORKFLOW_STEP, check_input
 
 
 class QmsComplaint(models.Model):
@@ -18,7 +18,7 @@ class QmsComplaint(models.Model):
     def create(self, vals_list):
         """Number the slips of one call with one sequence lookup per company (the lookup costs
         three queries per slip otherwise); nextval stays per slip, as numbers must stay unique."""
-        self._qms_check_input(vals_list, creating=True)  # what the caller sent, before numbering
+        check_input(self, vals_list, creating=True)  # what the caller sent, before numbering
         todo = [vals for vals in vals_list if vals.get("name", "/") == "/"]
         by_company = {}
         for vals in todo:

@@ -14,98 +14,92 @@ SCALAR_TYPES = ("char", "text", "html", "integer", "float", "monetary", "boolean
                 "date", "datetime", "many2one")
 
 
-class QmsInputGuard(models.AbstractModel):
+def check_input(self, vals_list, creating=False):
     """Turns malformed values sent by an external client (json/2, import, a buggy script) into a
     translated ValidationError before anything is written.
 
     Odoo's own field conversion raises bare ``ValueError``/``TypeError`` (an "internal error" for the
     caller) for a string in a float field, an unknown selection key, a malformed date or a list
     where an id is expected, and PostgreSQL raises a ``DataError`` for an integer out of range or
-    a non-finite float. Found by ``tests/test_fuzz.py``; mixed into the addon's models."""
-
-    _name = "qms.input.guard"
-    _description = "QMS Input Guard"
-
-    # stage, number and stamps of the gates: written by the workflow buttons only
-    _qms_workflow_fields = ()
-
-    @api.model
-    def _qms_check_input(self, vals_list, creating=False):
-        for vals in vals_list:
-            if not isinstance(vals, dict):
-                raise ValidationError(self.env._("Expected a record's values, got %s.", type(vals).__name__))
-            self._qms_check_workflow_fields(vals, creating)
-            for name, value in vals.items():
-                field = self._fields.get(name)
-                if field is None or value is False or value is None:
-                    continue
-                if field.type in ("one2many", "many2many"):
-                    self._qms_check_commands(field, value)
-                elif field.type in SCALAR_TYPES:
-                    self._qms_check_value(field, value)
-
-    def _qms_check_workflow_fields(self, vals, creating):
-        if IN_WORKFLOW_STEP.get() or self.env.su or self.env.user._is_system():
-            return  # a button, sudo() inside the addon, XML data, or an administrator repairing data
-        touched = set(self._qms_workflow_fields) & set(vals)
-        if creating and vals.get("name", "/") == "/":
-            touched.discard("name")
-        if creating and "state" in touched and vals["state"] == self._fields["state"].default(self):
-            touched.discard("state")
-        if touched:
-            field = self._fields[sorted(touched)[0]]
-            raise UserError(self.env._(
-                "\"%(field)s\" is set by the workflow buttons of %(model)s and cannot be written directly.",
-                field=field._description_string(self.env), model=self._description))
-
-    def _qms_check_commands(self, field, value):
-        def bad():
-            return ValidationError(self.env._(
-                "%(model)s: the lines given for \"%(field)s\" are not valid.",
-                model=self._description, field=field._description_string(self.env)))
-
-        if not isinstance(value, (list, tuple)):
-            raise bad()
-        for command in value:
-            if isinstance(command, int) and not isinstance(command, bool):
+    a non-finite float. Found by ``tests/test_fuzz.py``; called by the create/write of the addon's models below."""
+    for vals in vals_list:
+        if not isinstance(vals, dict):
+            raise ValidationError(self.env._("Expected a record's values, got %s.", type(vals).__name__))
+        _check_workflow_fields(self, vals, creating)
+        for name, value in vals.items():
+            field = self._fields.get(name)
+            if field is None or value is False or value is None:
                 continue
-            if not isinstance(command, (list, tuple)) or not command or command[0] not in range(7) \
-                    or isinstance(command[0], bool):
-                raise bad()
-            if command[0] in (0, 1) and (len(command) < 3 or not isinstance(command[2], dict)):
-                raise bad()
-            if command[0] in (1, 2, 3, 4) and (len(command) < 2 or isinstance(command[1], bool)
-                                                or not isinstance(command[1], int)):
-                raise bad()
-            if command[0] == 6 and (len(command) < 3 or not isinstance(command[2], (list, tuple))):
-                raise bad()
+            if field.type in ("one2many", "many2many"):
+                _check_commands(self, field, value)
+            elif field.type in SCALAR_TYPES:
+                _check_value(self, field, value)
 
-    def _qms_check_value(self, field, value):
-        def bad():
-            return ValidationError(self.env._(
-                "%(model)s: the value given for \"%(field)s\" is not valid (%(value)s).",
-                model=self._description, field=field._description_string(self.env), value=repr(value)[:80]))
 
-        kind = field.type
-        is_text = isinstance(value, str) or (kind in ("date", "datetime") and hasattr(value, "year"))
-        if kind in ("char", "text", "html", "selection", "date", "datetime") and not is_text:
+def _check_workflow_fields(self, vals, creating):
+    if IN_WORKFLOW_STEP.get() or self.env.su or self.env.user._is_system():
+        return  # a button, sudo() inside the addon, XML data, or an administrator repairing data
+    touched = set(getattr(self, "_qms_workflow_fields", ())) & set(vals)
+    if creating and vals.get("name", "/") == "/":
+        touched.discard("name")
+    if creating and "state" in touched and vals["state"] == self._fields["state"].default(self):
+        touched.discard("state")
+    if touched:
+        field = self._fields[sorted(touched)[0]]
+        raise UserError(self.env._(
+            "\"%(field)s\" is set by the workflow buttons of %(model)s and cannot be written directly.",
+            field=field._description_string(self.env), model=self._description))
+
+
+def _check_commands(self, field, value):
+    def bad():
+        return ValidationError(self.env._(
+            "%(model)s: the lines given for \"%(field)s\" are not valid.",
+            model=self._description, field=field._description_string(self.env)))
+
+    if not isinstance(value, (list, tuple)):
+        raise bad()
+    for command in value:
+        if isinstance(command, int) and not isinstance(command, bool):
+            continue
+        if not isinstance(command, (list, tuple)) or not command or command[0] not in range(7) \
+                or isinstance(command[0], bool):
             raise bad()
-        if kind == "many2one" and isinstance(value, models.BaseModel):
-            return
-        is_int = isinstance(value, int) and not isinstance(value, bool)
-        if kind in ("integer", "many2one") and not (is_int and PG_INT_MIN <= value <= PG_INT_MAX):
+        if command[0] in (0, 1) and (len(command) < 3 or not isinstance(command[2], dict)):
             raise bad()
-        is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
-        if kind in ("float", "monetary") and not (is_number and math.isfinite(value) and abs(value) < 1e15):
+        if command[0] in (1, 2, 3, 4) and (len(command) < 2 or isinstance(command[1], bool)
+                                            or not isinstance(command[1], int)):
             raise bad()
-        if kind == "boolean" and not isinstance(value, (bool, int)):
+        if command[0] == 6 and (len(command) < 3 or not isinstance(command[2], (list, tuple))):
             raise bad()
-        if kind in ("char", "text", "html") and "\x00" in value:
-            raise bad()  # PostgreSQL refuses NUL characters in text
-        try:
-            field.convert_to_cache(value, self.browse(), validate=True)
-        except (ValueError, TypeError) as exc:
-            raise bad() from exc
+
+
+def _check_value(self, field, value):
+    def bad():
+        return ValidationError(self.env._(
+            "%(model)s: the value given for \"%(field)s\" is not valid (%(value)s).",
+            model=self._description, field=field._description_string(self.env), value=repr(value)[:80]))
+
+    kind = field.type
+    is_text = isinstance(value, str) or (kind in ("date", "datetime") and hasattr(value, "year"))
+    if kind in ("char", "text", "html", "selection", "date", "datetime") and not is_text:
+        raise bad()
+    if kind == "many2one" and isinstance(value, models.BaseModel):
+        return
+    is_int = isinstance(value, int) and not isinstance(value, bool)
+    if kind in ("integer", "many2one") and not (is_int and PG_INT_MIN <= value <= PG_INT_MAX):
+        raise bad()
+    is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if kind in ("float", "monetary") and not (is_number and math.isfinite(value) and abs(value) < 1e15):
+        raise bad()
+    if kind == "boolean" and not isinstance(value, (bool, int)):
+        raise bad()
+    if kind in ("char", "text", "html") and "\x00" in value:
+        raise bad()  # PostgreSQL refuses NUL characters in text
+    try:
+        field.convert_to_cache(value, self.browse(), validate=True)
+    except (ValueError, TypeError) as exc:
+        raise bad() from exc
 
 
 def _as_workflow_step(cls, names):
@@ -126,8 +120,7 @@ def _as_workflow_step(cls, names):
 
 
 class QmsComplaint(models.Model):
-    _name = "qms.complaint"
-    _inherit = ["qms.complaint", "qms.input.guard"]
+    _inherit = "qms.complaint"
     _qms_workflow_fields = (
         "name", "state", "submitted_by_id", "submitted_date", "supervisor_id", "supervisor_date",
         "quality_user_id", "quality_date", "company_responsible", "investigation_user_id",
@@ -137,31 +130,29 @@ class QmsComplaint(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        self._qms_check_input(vals_list, creating=True)
+        check_input(self, vals_list, creating=True)
         return super().create(vals_list)
 
     def write(self, vals):
-        self._qms_check_input([vals])
+        check_input(self, [vals])
         return super().write(vals)
 
 
 class QmsComplaintLine(models.Model):
-    _name = "qms.complaint.line"
-    _inherit = ["qms.complaint.line", "qms.input.guard"]
+    _inherit = "qms.complaint.line"
 
     @api.model_create_multi
     def create(self, vals_list):
-        self._qms_check_input(vals_list, creating=True)
+        check_input(self, vals_list, creating=True)
         return super().create(vals_list)
 
     def write(self, vals):
-        self._qms_check_input([vals])
+        check_input(self, [vals])
         return super().write(vals)
 
 
 class QmsCorrectiveAction(models.Model):
-    _name = "qms.corrective.action"
-    _inherit = ["qms.corrective.action", "qms.input.guard"]
+    _inherit = "qms.corrective.action"
     _qms_workflow_fields = (
         "name", "state", "approved_by_id", "approved_date", "implemented_by_id", "implemented_date",
         "verified_by_id", "verified_date", "verification_result", "revision",
@@ -169,11 +160,11 @@ class QmsCorrectiveAction(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        self._qms_check_input(vals_list, creating=True)
+        check_input(self, vals_list, creating=True)
         return super().create(vals_list)
 
     def write(self, vals):
-        self._qms_check_input([vals])
+        check_input(self, [vals])
         return super().write(vals)
 
 
