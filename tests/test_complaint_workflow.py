@@ -138,7 +138,7 @@ class TestComplaintWorkflow(QmsComplaintCommon):
         with self.assertRaisesRegex(UserError, "reason"):
             complaint.with_user(self.supervisor)._do_cancel("  ")
         self.assertEqual(complaint.state, "draft")
-        complaint.state = "done"
+        complaint.sudo().state = "done"  # the stage is written by the buttons only (qms_input_guard)
         with self.assertRaisesRegex(UserError, "stage"):
             complaint.with_user(self.supervisor).action_cancel()
 

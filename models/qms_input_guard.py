@@ -1,0 +1,179 @@
+import contextvars
+import math
+
+from odoo import api, models
+from odoo.exceptions import UserError, ValidationError
+
+# PostgreSQL "integer" columns: a bigger Python int makes the INSERT fail with a DataError, which
+# the RPC layer reports as an internal server error instead of a message the user can act on.
+PG_INT_MIN, PG_INT_MAX = -(2 ** 31), 2 ** 31 - 1
+# Set while a workflow button runs: only then may the stage, the number and the gate stamps change.
+# A context variable, not an Odoo context key, because a json/2 client chooses its context.
+IN_WORKFLOW_STEP = contextvars.ContextVar("qms_in_workflow_step", default=False)
+SCALAR_TYPES = ("char", "text", "html", "integer", "float", "monetary", "boolean", "selection",
+                "date", "datetime", "many2one")
+
+
+def check_input(self, vals_list, creating=False):
+    """Turns malformed values sent by an external client (json/2, import, a buggy script) into a
+    translated ValidationError before anything is written.
+
+    Odoo's own field conversion raises bare ``ValueError``/``TypeError`` (an "internal error" for the
+    caller) for a string in a float field, an unknown selection key, a malformed date or a list
+    where an id is expected, and PostgreSQL raises a ``DataError`` for an integer out of range or
+    a non-finite float. Found by ``tests/test_fuzz.py``; called by the create/write of the addon's models below."""
+    for vals in vals_list:
+        if not isinstance(vals, dict):
+            raise ValidationError(self.env._("Expected a record's values, got %s.", type(vals).__name__))
+        _check_workflow_fields(self, vals, creating)
+        for name, value in vals.items():
+            field = self._fields.get(name)
+            if field is None or value is False or value is None:
+                continue
+            if field.type in ("one2many", "many2many"):
+                _check_commands(self, field, value)
+            elif field.type in SCALAR_TYPES:
+                _check_value(self, field, value)
+
+
+def _check_workflow_fields(self, vals, creating):
+    if IN_WORKFLOW_STEP.get() or self.env.su or self.env.user._is_system():
+        return  # a button, sudo() inside the addon, XML data, or an administrator repairing data
+    touched = set(getattr(self, "_qms_workflow_fields", ())) & set(vals)
+    if creating and vals.get("name", "/") == "/":
+        touched.discard("name")
+    if creating and "state" in touched and vals["state"] == self._fields["state"].default(self):
+        touched.discard("state")
+    if touched:
+        field = self._fields[sorted(touched)[0]]
+        raise UserError(self.env._(
+            "\"%(field)s\" is set by the workflow buttons of %(model)s and cannot be written directly.",
+            field=field._description_string(self.env), model=self._description))
+
+
+def _check_commands(self, field, value):
+    def bad():
+        return ValidationError(self.env._(
+            "%(model)s: the lines given for \"%(field)s\" are not valid.",
+            model=self._description, field=field._description_string(self.env)))
+
+    if not isinstance(value, (list, tuple)):
+        raise bad()
+    for command in value:
+        if isinstance(command, int) and not isinstance(command, bool):
+            continue
+        if not isinstance(command, (list, tuple)) or not command or command[0] not in range(7) \
+                or isinstance(command[0], bool):
+            raise bad()
+        if command[0] in (0, 1) and (len(command) < 3 or not isinstance(command[2], dict)):
+            raise bad()
+        if command[0] in (1, 2, 3, 4) and (len(command) < 2 or isinstance(command[1], bool)
+                                            or not isinstance(command[1], int)):
+            raise bad()
+        if command[0] == 6 and (len(command) < 3 or not isinstance(command[2], (list, tuple))):
+            raise bad()
+
+
+def _check_value(self, field, value):
+    def bad():
+        return ValidationError(self.env._(
+            "%(model)s: the value given for \"%(field)s\" is not valid (%(value)s).",
+            model=self._description, field=field._description_string(self.env), value=repr(value)[:80]))
+
+    kind = field.type
+    is_text = isinstance(value, str) or (kind in ("date", "datetime") and hasattr(value, "year"))
+    if kind in ("char", "text", "html", "selection", "date", "datetime") and not is_text:
+        raise bad()
+    if kind == "many2one" and isinstance(value, models.BaseModel):
+        return
+    is_int = isinstance(value, int) and not isinstance(value, bool)
+    if kind in ("integer", "many2one") and not (is_int and PG_INT_MIN <= value <= PG_INT_MAX):
+        raise bad()
+    is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if kind in ("float", "monetary") and not (is_number and math.isfinite(value) and abs(value) < 1e15):
+        raise bad()
+    if kind == "boolean" and not isinstance(value, (bool, int)):
+        raise bad()
+    if kind in ("char", "text", "html") and "\x00" in value:
+        raise bad()  # PostgreSQL refuses NUL characters in text
+    try:
+        field.convert_to_cache(value, self.browse(), validate=True)
+    except (ValueError, TypeError) as exc:
+        raise bad() from exc
+
+
+def _as_workflow_step(cls, names):
+    """Wrap the buttons ``names`` of ``cls`` so that they may write the workflow fields."""
+    def wrap(name):
+        def step(self, *args, **kwargs):
+            token = IN_WORKFLOW_STEP.set(True)
+            try:
+                return getattr(super(cls, self), name)(*args, **kwargs)
+            finally:
+                IN_WORKFLOW_STEP.reset(token)
+        step.__name__ = name
+        return step
+
+    for name in names:
+        setattr(cls, name, wrap(name))
+    return cls
+
+
+class QmsComplaint(models.Model):
+    _inherit = "qms.complaint"
+    _qms_workflow_fields = (
+        "name", "state", "submitted_by_id", "submitted_date", "supervisor_id", "supervisor_date",
+        "quality_user_id", "quality_date", "company_responsible", "investigation_user_id",
+        "investigation_date", "reply_user_id", "reply_date", "verified_by_id", "verified_date",
+        "cancel_reason", "cancelled_by_id", "cancelled_date",
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        check_input(self, vals_list, creating=True)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_input(self, [vals])
+        return super().write(vals)
+
+
+class QmsComplaintLine(models.Model):
+    _inherit = "qms.complaint.line"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        check_input(self, vals_list, creating=True)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_input(self, [vals])
+        return super().write(vals)
+
+
+class QmsCorrectiveAction(models.Model):
+    _inherit = "qms.corrective.action"
+    _qms_workflow_fields = (
+        "name", "state", "approved_by_id", "approved_date", "implemented_by_id", "implemented_date",
+        "verified_by_id", "verified_date", "verification_result", "revision",
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        check_input(self, vals_list, creating=True)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_input(self, [vals])
+        return super().write(vals)
+
+
+_as_workflow_step(QmsComplaint, (
+    "action_submit", "action_supervisor_review", "action_return_to_draft", "action_confirm_responsible",
+    "action_confirm_not_responsible", "action_approve_actions", "action_investigation_done", "action_reply",
+    "action_close", "_do_cancel", "_on_actions_implemented", "_on_action_ineffective",
+))
+_as_workflow_step(QmsCorrectiveAction, (
+    "action_approve", "action_start", "action_implemented", "action_verify_effective",
+    "action_verify_ineffective", "action_revise",
+))

@@ -1,0 +1,282 @@
+"""Benchmark of qms_customer: ratios measured in one run against Odoo's own models.
+
+Run through ``tools/bench`` (it builds the database and starts the HTTP server the PDF engine
+needs). Everything here talks to the database through the ORM of one registry; the filling of
+large sizes is plain SQL producing valid rows (stamps matching states, dates over five years).
+"""
+import argparse
+import datetime
+import os
+import platform
+import statistics
+import sys
+import time
+
+import odoo
+from odoo import SUPERUSER_ID, api
+from odoo.modules.registry import Registry
+from odoo.tools import config
+
+COMPLAINT_STATES = ["draft", "supervisor_review", "quality_review", "action", "investigation", "reply",
+                    "verification", "done", "cancel"]
+
+
+def measure(env, func, repeat=5):
+    """Median (time in ms, queries) of ``repeat`` warm runs; the transaction is rolled back after each."""
+    func()  # warm the caches of the registry (views, rules, translations)
+    env.cr.rollback()
+    times, queries = [], []
+    for _ in range(repeat):
+        env.invalidate_all()
+        q0 = env.cr.sql_log_count
+        t0 = time.perf_counter()
+        func()
+        env.flush_all()
+        times.append((time.perf_counter() - t0) * 1000)
+        queries.append(env.cr.sql_log_count - q0)
+        env.cr.rollback()
+    return statistics.median(times), int(statistics.median(queries))
+
+
+def list_spec(env, model):
+    """The field specification the web client sends for the default list view of ``model``."""
+    views = env[model].get_views([(False, "list")])
+    spec = {}
+    for name, field in views["models"][model]["fields"].items():
+        if field["type"] == "many2one":
+            spec[name] = {"fields": {"display_name": {}}}
+        elif field["type"] in ("one2many", "many2many"):
+            spec[name] = {"fields": {}}
+        else:
+            spec[name] = {}
+    return spec
+
+
+# --- filling ------------------------------------------------------------------------------------
+def fill(env, size):
+    cr = env.cr
+    cr.execute("SELECT count(*) FROM qms_complaint")
+    have = cr.fetchone()[0]
+    if have >= size:
+        return
+    company = env.ref("base.main_company").id
+    cr.execute("SELECT array_agg(id) FROM res_partner WHERE is_company AND active AND company_id IS NULL")
+    partners = cr.fetchone()[0]
+    users = [env.ref(x).id for x in ("qms_customer.user_sales", "qms_customer.user_sales_supervisor",
+                                     "qms_customer.user_quality", "base.user_admin")]
+    production = env.ref("qms_customer.user_production").id
+    cr.execute("SELECT array_agg(id) FROM product_product WHERE active LIMIT 1")
+    products = cr.fetchone()[0][:20]
+    dep_prod, dep_quality = env.ref("qms_customer.dep_production").id, env.ref("qms_customer.dep_quality").id
+    cr.execute("SELECT coalesce(max(id), 0) FROM qms_complaint")
+    last = cr.fetchone()[0]
+    past = {
+        "submitted_date": COMPLAINT_STATES[1:8], "supervisor_date": COMPLAINT_STATES[2:8],
+        "quality_date": COMPLAINT_STATES[3:8], "investigation_date": ["reply", "verification", "done"],
+        "reply_date": ["verification", "done"], "verified_date": ["done"], "cancelled_date": ["cancel"],
+    }
+    stamps = ", ".join(f"CASE WHEN st IN %s THEN rd + interval '{i + 1} hours' END"
+                       for i, _name in enumerate(past))
+    cr.execute(f"""
+        INSERT INTO qms_complaint (name, company_id, state, partner_id, commercial_partner_id, channel,
+            received_by_id, received_date, severity, category, customer_request, date_deadline, description,
+            company_responsible, days_to_close, create_uid, create_date, write_uid, write_date,
+            {", ".join(past)})
+        SELECT 'BENCH/' || lpad(g::text, 7, '0'), %s, st, p, p,
+               (ARRAY['visit','phone','letter','email','online'])[1 + g %% 5],
+               CASE WHEN g %% 50 = 0 THEN %s ELSE (%s::int[])[1 + g %% %s] END, rd,
+               (ARRAY['minor','major','critical'])[1 + g %% 3],
+               (ARRAY['product','delivery','service','documentation'])[1 + g %% 4],
+               (ARRAY['repair','replacement','refund','explanation'])[1 + g %% 4],
+               (rd + interval '30 days')::date, '<p>Bench complaint ' || g || '</p>',
+               st = 'action', 0, 1, rd, 1, rd, {stamps}
+        FROM (SELECT g, (%s::text[])[1 + g %% 9] AS st, (%s::int[])[1 + g %% %s] AS p,
+                     now() - make_interval(hours => (g * 7919) %% (5 * 365 * 24)) AS rd
+              FROM generate_series(%s, %s) g) s
+    """, (company, production, users, len(users), *[tuple(states) for states in past.values()],
+          COMPLAINT_STATES, partners, len(partners), have + 1, size))
+    cr.execute("""
+        INSERT INTO qms_complaint_line (complaint_id, company_id, sequence, product_id, qty_complained,
+            qty_returned, uom_id, defect_description, create_uid, create_date, write_uid, write_date)
+        SELECT c.id, c.company_id, 10 * k, pp.id, 1 + (c.id + k) %% 5, 0, pt.uom_id, 'defect ' || k,
+               1, c.create_date, 1, c.create_date
+        FROM qms_complaint c CROSS JOIN generate_series(1, 2) k
+        JOIN product_product pp ON pp.id = (%s::int[])[1 + (c.id + k) %% %s]
+        JOIN product_template pt ON pt.id = pp.product_tmpl_id
+        WHERE c.id > %s
+    """, (products, len(products), last))
+    cr.execute("""
+        INSERT INTO qms_corrective_action (name, complaint_id, company_id, partner_id, state, description,
+            responsible_department_id, implementing_department_id, verifying_department_id, user_id,
+            date_deadline, revision, create_uid, create_date, write_uid, write_date)
+        SELECT 'BCA/' || c.id, c.id, c.company_id, c.partner_id, 'draft', 'Bench corrective action',
+               %s, %s, %s, 1, (c.received_date + interval '20 days')::date, 1, 1, c.create_date, 1, c.create_date
+        FROM qms_complaint c WHERE c.id > %s AND c.state = 'action'
+    """, (dep_prod, dep_prod, dep_quality, last))
+    # as many sales orders as complaints, copies of a demo order with dates over the same years
+    cr.execute("SELECT count(*) FROM sale_order")
+    orders = cr.fetchone()[0]
+    if orders < size:
+        cr.execute("SELECT column_name FROM information_schema.columns WHERE table_name = 'sale_order' "
+                   "AND column_name NOT IN ('id', 'name', 'date_order', 'create_date', 'write_date')")
+        cols = [row[0] for row in cr.fetchall()]
+        tpl = env.ref("sale.sale_order_4").id
+        quoted = ", ".join(f'"{c}"' for c in cols)
+        cr.execute(f"""
+            INSERT INTO sale_order ({quoted}, name, date_order, create_date, write_date)
+            SELECT {", ".join(f't."{c}"' for c in cols)}, 'SB' || lpad(g::text, 7, '0'), d, d, d
+            FROM sale_order t, generate_series(%s, %s) g,
+                 LATERAL (SELECT now() - make_interval(hours => (g * 7919) %% (5 * 365 * 24)) AS d) x
+            WHERE t.id = %s
+        """, (orders + 1, size, tpl))
+    cr.execute("ANALYZE qms_complaint; ANALYZE qms_complaint_line; ANALYZE qms_corrective_action; ANALYZE sale_order")
+    cr.commit()
+
+
+# --- the measurements ---------------------------------------------------------------------------
+def run(args):
+    config.parse_config(["-c", args.conf, "-d", args.db, "--log-level=warn"])
+    registry = Registry(args.db)
+    rows, notes = [], []
+
+    def row(what, size, value, target, ok):
+        rows.append((what, size, value, target, "yes" if ok else "**no**"))
+        print(f"{what:<62} {size:>8} {value:>34} {target:>16} {'ok' if ok else 'MISSED'}", flush=True)
+
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        admin = env.ref("base.user_admin")
+        sales = env.ref("qms_customer.user_sales")
+        gm = env.ref("qms_customer.user_gm")
+        production = env.ref("qms_customer.user_production")
+        partner = env.ref("base.res_partner_2")
+        product = env["product.product"].search([], limit=1)
+        line = {"product_id": product.id, "qty_complained": 2, "defect_description": "scratched"}
+
+        def vals():  # fresh dicts: create() writes the slip number into them
+            return {"partner_id": partner.id, "category": "product", "description": "<p>bench</p>",
+                    "line_ids": [(0, 0, dict(line)), (0, 0, dict(line, qty_complained=1))]}
+        Complaint = env["qms.complaint"]
+        spec_c, spec_s = list_spec(env, "qms.complaint"), list_spec(env, "sale.order")
+        cr.commit()
+        first = args.sizes[0]
+
+        fill(env, first)
+        # 1. creating through the UI path, 1 and 50 in one call
+        t1, q1 = measure(env, lambda: Complaint.with_user(sales).web_save(vals(), {"name": {}, "state": {}}))
+        t50, q50 = measure(env, lambda: Complaint.with_user(sales).create([vals() for _i in range(50)]), repeat=3)
+        per = (q50 - q1) / 49
+        row("create 1 complaint + 2 lines (web_save, Sales)", first, f"{q1} queries, {t1:.0f} ms", "-", True)
+        row("create 50 in one call: extra queries per record", first,
+            f"{q50} q, {t50:.0f} ms ({per:.1f} q/rec)", "<= 2 q/rec", per <= 2)
+        if per > 2:
+            notes.append(f"create(50): {per:.1f} queries per extra record: mail.thread (creation message, "
+                         "followers, tracking values) and the per-company sequence are per record.")
+
+        # 2. the list, its rule overhead and the pivot, at each size
+        pivot = {}
+        for size in args.sizes:
+            fill(env, size)
+            tc, qc = measure(env, lambda: Complaint.with_user(admin).web_search_read(
+                [], spec_c, limit=80, count_limit=10001))
+            ts, qs = measure(env, lambda: env["sale.order"].with_user(admin).web_search_read(
+                [], spec_s, limit=80, count_limit=10001))
+            row("complaint list 80 rows / sale.order list (admin)", size,
+                f"{tc:.0f}/{ts:.0f} ms = {tc / ts:.2f}x ({qc}/{qs} q)", "<= 1.0x", tc / ts <= 1.0)
+            tg, _qg = measure(env, lambda: Complaint.with_user(gm).web_search_read(
+                [], spec_c, limit=80, count_limit=10001))
+            te, _qe = measure(env, lambda: Complaint.with_user(production).web_search_read(
+                [], spec_c, limit=80, count_limit=10001))
+            row("complaint list: department employee / General Manager", size,
+                f"{te:.0f}/{tg:.0f} ms = {te / tg:.2f}x", "<= 1.2x", te / tg <= 1.2)
+            if te / tg > 1.2 and size == args.sizes[-1]:
+                notes.append("department employee: the employee rule is an OR of five conditions, three of them "
+                             "through corrective_action_ids; PostgreSQL walks the list order index and tests "
+                             "each slip until it has 80 the employee may see (2 % of the slips here), as Odoo's "
+                             "own restricted salesman does (1.5-1.7x on sale.order). Not fixed: a stored, "
+                             "indexed 'department ids' field on the slip would make the rule one index lookup.")
+            pivot[size] = measure(env, lambda: Complaint.with_user(gm).formatted_read_group(
+                [], ["received_date:month", "state"], ["__count"]))
+        small, big = pivot[args.sizes[0]], pivot[args.sizes[-1]]
+        ok = big[1] == small[1] and big[0] / small[0] <= 1.5
+        row(f"pivot month x state {args.sizes[-1]} / {args.sizes[0]}", args.sizes[-1],
+            f"{big[0]:.0f}/{small[0]:.0f} ms = {big[0] / small[0]:.1f}x ({big[1]}/{small[1]} q)",
+            "same q, <= 1.5x", ok)
+        if not ok:
+            notes.append("pivot: grouping reads every slip of the domain; its cost is linear in the number of "
+                         "slips (Odoo's sale.order pivot grows the same way). An index cannot avoid reading "
+                         "the rows; a yearly domain (the summary report) keeps it bounded.")
+
+        # 3. import through load(): complaints vs partners
+        n = args.import_rows
+        cdata = [[str(partner.id), "phone", "service", "minor", "explanation",
+                  f"2024-0{1 + i % 9}-1{i % 10} 10:00:00", f"imported {i}"] for i in range(n)]
+        pdata = [[f"Imported partner {i}", f"p{i}@example.com", "+1 555 0100", "Springfield"] for i in range(n)]
+        ctx = {"import_file": True, "tracking_disable": True}
+        tci, _ = measure(env, lambda: _load(Complaint.with_user(admin).with_context(**ctx), [
+            "partner_id/.id", "channel", "category", "severity", "customer_request", "received_date",
+            "description"], cdata), repeat=1)
+        tpi, _ = measure(env, lambda: _load(env["res.partner"].with_user(admin).with_context(**ctx), [
+            "name", "email", "phone", "city"], pdata), repeat=1)
+        row(f"import {n} complaints / {n} partners (load)", n, f"{tci / 1000:.1f}/{tpi / 1000:.1f} s = "
+            f"{tci / tpi:.2f}x", "<= 2x", tci / tpi <= 2)
+
+        # 4. printing: 100 slips in one PDF vs 1
+        report = "qms_customer.action_report_qms_complaint"
+        ids = Complaint.search([], limit=100).ids
+        Report = env["ir.actions.report"].with_user(admin)
+        tp1, _ = measure(env, lambda: Report._render_qweb_pdf(report, ids[:1]), repeat=2)
+        tp100, _ = measure(env, lambda: Report._render_qweb_pdf(report, ids), repeat=1)
+        row("PDF: 100 slips / 1 slip, time per slip", 100,
+            f"{tp100 / 100:.0f} vs {tp1:.0f} ms per slip", "falls", tp100 / 100 < tp1)
+        cr.rollback()
+    return rows, notes
+
+
+def _load(model, fields, data):
+    result = model.load(fields, data)
+    errors = [m for m in result["messages"] if m.get("type") == "error"]
+    if errors:
+        raise RuntimeError(f"import failed: {errors[:3]}")
+    return result
+
+
+def write_markdown(path, rows, notes, args):
+    cpu = ""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            cpu = next((line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), "")
+    except OSError:
+        pass
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("# Benchmarks\n\n")
+        f.write(f"Run `tools/bench` ({' '.join(sys.argv[1:])}) on {datetime.date.today().isoformat()}, "
+                f"{platform.node()}: {cpu}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
+                f"Odoo {odoo.release.version}. Medians of warm runs; ratios are taken in the same run "
+                "and database, so they hold across machines better than the times.\n\n")
+        f.write("| measure | size | value | target | met |\n|---|---:|---|---|---|\n")
+        for r in rows:
+            f.write("| " + " | ".join(str(c) for c in r) + " |\n")
+        if notes:
+            f.write("\n## Targets missed, and why\n\n")
+            for note in notes:
+                f.write(f"- {note}\n")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--conf", required=True)
+    parser.add_argument("--db", default="qms_bench")
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--import-rows", type=int, default=10000)
+    parser.add_argument("--output", default="BENCHMARKS.md")
+    args = parser.parse_args()
+    args.sizes = [int(s) for s in args.sizes.split(",")]
+    print(f"{'measure':<62} {'size':>8} {'value':>34} {'target':>16}")
+    rows, notes = run(args)
+    write_markdown(args.output, rows, notes, args)
+    print(f"written to {args.output}")
+
+
+if __name__ == "__main__":
+    main()
