@@ -6,6 +6,4 @@ from . import qms_complaint_line
 from . import qms_corrective_action
 from . import qms_corrective_action_revision
 from . import sale_order
-from . import qms_input_guard
 from . import qms_complaint_integrity
-from . import qms_complaint_perf

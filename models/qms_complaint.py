@@ -4,6 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import is_html_empty
 
+from .qms_input_guard import IN_WORKFLOW_STEP, check_input, workflow_step
+
 # Clause 4.3: the order of the gates a complaint (return) slip passes.
 STATES = [
     ("draft", "Recorded"),
@@ -40,6 +42,13 @@ class QmsComplaint(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "received_date desc, id desc"
     _check_company_auto = True
+    # set by the gates only (workflow_step); refused from any other write by check_input
+    _qms_workflow_fields = (
+        "name", "state", "submitted_by_id", "submitted_date", "supervisor_id", "supervisor_date",
+        "quality_user_id", "quality_date", "company_responsible", "investigation_user_id",
+        "investigation_date", "reply_user_id", "reply_date", "verified_by_id", "verified_date",
+        "cancel_reason", "cancelled_by_id", "cancelled_date",
+    )
 
     name = fields.Char(string="Number", readonly=True, copy=False, default="/", index="trigram")
     company_id = fields.Many2one(
@@ -69,7 +78,7 @@ class QmsComplaint(models.Model):
         ("other", "Other"),
     ], string="Received By Channel", required=True, default="phone")
     received_by_id = fields.Many2one(
-        "res.users", string="Received By", required=True, default=lambda self: self.env.user,
+        "res.users", string="Received By", required=True, default=lambda self: self.env.user, index=True,
         domain="[('share', '=', False)]")
     received_date = fields.Datetime(string="Received On", required=True, default=fields.Datetime.now)
     severity = fields.Selection([
@@ -143,6 +152,8 @@ class QmsComplaint(models.Model):
     days_to_close = fields.Integer(compute="_compute_days_to_close", store=True, aggregator="avg")
 
     _name_company_uniq = models.UniqueIndex("(name, company_id) WHERE name <> '/'")
+    # the list's default order: its first page is read from this index, as sale.order does
+    _received_date_id_idx = models.Index("(received_date DESC, id DESC)")
 
     # ------------------------------------------------------------------------------------------
     @api.depends("received_date", "company_id.qms_complaint_close_days")
@@ -187,15 +198,25 @@ class QmsComplaint(models.Model):
     # --- creation and edits ---------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
+        check_input(self, vals_list, creating=True)  # what the caller sent, before numbering
+        by_company = {}
         for vals in vals_list:
             if vals.get("name", "/") == "/":
-                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-                vals["name"] = company._qms_next_complaint_number()
+                by_company.setdefault(vals.get("company_id") or self.env.company.id, []).append(vals)
+        for company_id, company_vals in by_company.items():
+            numbers = self.env["res.company"].browse(company_id)._qms_next_complaint_numbers(len(company_vals))
+            for vals, number in zip(company_vals, numbers, strict=True):
+                vals["name"] = number
         # lines written with the slip belong to its intake, whatever state it is created in (import, demo)
-        complaints = super(QmsComplaint, self.with_context(qms_creating_complaint=True)).create(vals_list)
+        token = IN_WORKFLOW_STEP.set(True)  # the numbers above are ours, not the caller's
+        try:
+            complaints = super(QmsComplaint, self.with_context(qms_creating_complaint=True)).create(vals_list)
+        finally:
+            IN_WORKFLOW_STEP.reset(token)
         return complaints.with_env(self.env)
 
     def write(self, vals):
+        check_input(self, [vals])
         self._check_gate_fields(vals)
         return super().write(vals)
 
@@ -259,6 +280,7 @@ class QmsComplaint(models.Model):
     # ==========================================================================================
     # The procedure, clause 4.3, gate by gate.
     # ==========================================================================================
+    @workflow_step
     def action_submit(self):
         """4.3.1 The receiver reports the recorded complaint to the Sales supervisor at once;
         a critical complaint is reported up to the general manager."""
@@ -281,6 +303,7 @@ class QmsComplaint(models.Model):
                     body=self.env._("A critical complaint was recorded and sent for review."))
         return True
 
+    @workflow_step
     def action_supervisor_review(self):
         """4.3.1 The Sales supervisor reviews the slip and passes it to the Quality department."""
         self._ensure_role("qms_customer.group_qms_sales_supervisor", self.env._("Sales Supervisor"))
@@ -293,6 +316,7 @@ class QmsComplaint(models.Model):
                 self.env._("Confirm and dispose of complaint %s", complaint.name))
         return True
 
+    @workflow_step
     def action_return_to_draft(self):
         """The Sales supervisor sends an incomplete slip back to whoever recorded it."""
         self._ensure_role("qms_customer.group_qms_sales_supervisor", self.env._("Sales Supervisor"))
@@ -314,6 +338,7 @@ class QmsComplaint(models.Model):
             complaint.write(dict(complaint._stamp("quality_user_id", "quality_date"), company_responsible=responsible))
             complaint._close_review_activities(self.env._("Confirmed by the Quality department"))
 
+    @workflow_step
     def action_confirm_responsible(self):
         """4.3.2 After review the company is responsible: the responsible department defines
         corrective actions."""
@@ -325,6 +350,7 @@ class QmsComplaint(models.Model):
                 managers or self.env.user, self.env._("Define corrective actions for %s", complaint.name))
         return True
 
+    @workflow_step
     def action_confirm_not_responsible(self):
         """4.3.2 The company is not responsible: Sales finds the real cause with the customer."""
         self._quality_confirm(False)
@@ -345,6 +371,7 @@ class QmsComplaint(models.Model):
             drafts.action_approve()
         return True
 
+    @workflow_step
     def _on_actions_implemented(self):
         """All corrective actions are carried out: Sales may now answer the customer."""
         for complaint in self.filtered(lambda c: c.state == "action"):
@@ -354,6 +381,7 @@ class QmsComplaint(models.Model):
                 complaint._schedule_review_activity(
                     complaint.received_by_id, self.env._("Answer the customer of %s", complaint.name))
 
+    @workflow_step
     def action_investigation_done(self):
         """4.3.2 Sales has found the real cause with the customer and disposes accordingly."""
         self._ensure_role("qms_customer.group_qms_sales", self.env._("Sales department"))
@@ -365,6 +393,7 @@ class QmsComplaint(models.Model):
             complaint._close_review_activities(self.env._("Cause found"))
         return True
 
+    @workflow_step
     def action_reply(self):
         """4.3.2 Sales contacts the customer, answers and settles the matter. An e-mail answer
         is sent to the customer from the slip."""
@@ -384,6 +413,7 @@ class QmsComplaint(models.Model):
                 self.env._("Verify the service for %s", complaint.name))
         return True
 
+    @workflow_step
     def _on_action_ineffective(self):
         """4.3.2 The result is not satisfactory: the departments reconsider the corrective actions."""
         for complaint in self.filtered(lambda c: c.state in ("action", "reply", "verification")):
@@ -391,6 +421,7 @@ class QmsComplaint(models.Model):
             complaint.message_post(body=self.env._(
                 "A corrective action was found not effective: the slip is back at corrective action."))
 
+    @workflow_step
     def action_close(self):
         """4.4.3 Service verification by the management representative closes the slip."""
         self._ensure_role("qms_customer.group_qms_management_representative", self.env._("Management Representative"))
@@ -422,6 +453,7 @@ class QmsComplaint(models.Model):
             "context": {"default_complaint_ids": self.ids},
         }
 
+    @workflow_step
     def _do_cancel(self, reason):
         """Cancel with a reason; called by the wizard after its own checks."""
         self._ensure_role("qms_customer.group_qms_sales_supervisor", self.env._("Sales Supervisor"))

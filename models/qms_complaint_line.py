@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .qms_input_guard import check_input
+
 
 class QmsComplaintLine(models.Model):
     """One product complained about on a slip, with the quantities complained and returned."""
@@ -73,12 +75,14 @@ class QmsComplaintLine(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        check_input(self, vals_list, creating=True)
         lines = super().create(vals_list)
         if not self.env.context.get("qms_creating_complaint"):
             lines._check_complaint_editable()
         return lines
 
     def write(self, vals):
+        check_input(self, [vals])
         self._check_complaint_editable()
         return super().write(vals)
 

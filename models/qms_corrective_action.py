@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from .qms_input_guard import check_input, workflow_step
+
 # Fields that describe one attempt: copied into the history when an attempt proves ineffective.
 ATTEMPT_FIELDS = (
     "description", "root_cause", "implementation_notes", "verification_notes",
@@ -19,6 +21,11 @@ class QmsCorrectiveAction(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "date_deadline, id"
     _check_company_auto = True
+    # set by the steps only (workflow_step); refused from any other write by check_input
+    _qms_workflow_fields = (
+        "name", "state", "approved_by_id", "approved_date", "implemented_by_id", "implemented_date",
+        "verified_by_id", "verified_date", "verification_result", "revision",
+    )
 
     name = fields.Char(string="Number", readonly=True, copy=False, default="/", index="trigram")
     complaint_id = fields.Many2one(
@@ -76,6 +83,7 @@ class QmsCorrectiveAction(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        check_input(self, vals_list, creating=True)
         for vals in vals_list:
             complaint = self.env["qms.complaint"].browse(vals.get("complaint_id"))
             if complaint.state != "action":
@@ -88,6 +96,7 @@ class QmsCorrectiveAction(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        check_input(self, [vals])
         # once approved, what was approved stays as approved; notes remain editable
         frozen = {"description", "root_cause", "responsible_department_id", "implementing_department_id",
                   "verifying_department_id", "complaint_id"} & set(vals)
@@ -137,6 +146,7 @@ class QmsCorrectiveAction(models.Model):
     # ==========================================================================================
     # Clause 4.3.2: approve → carry out → verify; not effective → reconsider (a new revision).
     # ==========================================================================================
+    @workflow_step
     def action_approve(self):
         """The management representative approves; the action is distributed to the implementing
         and verifying departments."""
@@ -154,6 +164,7 @@ class QmsCorrectiveAction(models.Model):
                 action.verifying_department_id, self.env._("Verify corrective action %s", action.name))
         return True
 
+    @workflow_step
     def action_start(self):
         """The implementing department starts the work."""
         self._ensure_member("implementing_department_id", self.env._("implementing department"))
@@ -161,6 +172,7 @@ class QmsCorrectiveAction(models.Model):
         self.write({"state": "in_progress"})
         return True
 
+    @workflow_step
     def action_implemented(self):
         """The implementing department reports the action carried out."""
         self._ensure_member("implementing_department_id", self.env._("implementing department"))
@@ -190,11 +202,13 @@ class QmsCorrectiveAction(models.Model):
                               state=result, verification_result=result))
         self.activity_feedback(["qms_customer.mail_activity_type_qms_action"], feedback=self.env._("Verified"))
 
+    @workflow_step
     def action_verify_effective(self):
         """The verifying department confirms that the action worked."""
         self._verify("effective")
         return True
 
+    @workflow_step
     def action_verify_ineffective(self):
         """The result is not satisfactory: the slip goes back to corrective action."""
         self._verify("ineffective")
@@ -204,6 +218,7 @@ class QmsCorrectiveAction(models.Model):
                 action.responsible_department_id, self.env._("Reconsider corrective action %s", action.name))
         return True
 
+    @workflow_step
     def action_revise(self):
         """Reconsider an ineffective action: keep the attempt in the history and start revision n+1."""
         self._ensure_member("responsible_department_id", self.env._("responsible department"))

@@ -1,7 +1,8 @@
 import contextvars
+import functools
 import math
 
-from odoo import api, models
+from odoo import models
 from odoo.exceptions import UserError, ValidationError
 
 # PostgreSQL "integer" columns: a bigger Python int makes the INSERT fail with a DataError, which
@@ -21,7 +22,7 @@ def check_input(self, vals_list, creating=False):
     Odoo's own field conversion raises bare ``ValueError``/``TypeError`` (an "internal error" for the
     caller) for a string in a float field, an unknown selection key, a malformed date or a list
     where an id is expected, and PostgreSQL raises a ``DataError`` for an integer out of range or
-    a non-finite float. Found by ``tests/test_fuzz.py``; called by the create/write of the addon's models below."""
+    a non-finite float. Found by ``tests/test_fuzz.py``; called by the create/write of the addon's models."""
     for vals in vals_list:
         if not isinstance(vals, dict):
             raise ValidationError(self.env._("Expected a record's values, got %s.", type(vals).__name__))
@@ -102,78 +103,14 @@ def _check_value(self, field, value):
         raise bad() from exc
 
 
-def _as_workflow_step(cls, names):
-    """Wrap the buttons ``names`` of ``cls`` so that they may write the workflow fields."""
-    def wrap(name):
-        def step(self, *args, **kwargs):
-            token = IN_WORKFLOW_STEP.set(True)
-            try:
-                return getattr(super(cls, self), name)(*args, **kwargs)
-            finally:
-                IN_WORKFLOW_STEP.reset(token)
-        step.__name__ = name
-        return step
-
-    for name in names:
-        setattr(cls, name, wrap(name))
-    return cls
-
-
-class QmsComplaint(models.Model):
-    _inherit = "qms.complaint"
-    _qms_workflow_fields = (
-        "name", "state", "submitted_by_id", "submitted_date", "supervisor_id", "supervisor_date",
-        "quality_user_id", "quality_date", "company_responsible", "investigation_user_id",
-        "investigation_date", "reply_user_id", "reply_date", "verified_by_id", "verified_date",
-        "cancel_reason", "cancelled_by_id", "cancelled_date",
-    )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        check_input(self, vals_list, creating=True)
-        return super().create(vals_list)
-
-    def write(self, vals):
-        check_input(self, [vals])
-        return super().write(vals)
-
-
-class QmsComplaintLine(models.Model):
-    _inherit = "qms.complaint.line"
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        check_input(self, vals_list, creating=True)
-        return super().create(vals_list)
-
-    def write(self, vals):
-        check_input(self, [vals])
-        return super().write(vals)
-
-
-class QmsCorrectiveAction(models.Model):
-    _inherit = "qms.corrective.action"
-    _qms_workflow_fields = (
-        "name", "state", "approved_by_id", "approved_date", "implemented_by_id", "implemented_date",
-        "verified_by_id", "verified_date", "verification_result", "revision",
-    )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        check_input(self, vals_list, creating=True)
-        return super().create(vals_list)
-
-    def write(self, vals):
-        check_input(self, [vals])
-        return super().write(vals)
-
-
-_as_workflow_step(QmsComplaint, (
-    "action_submit", "action_supervisor_review", "action_return_to_draft", "action_confirm_responsible",
-    "action_confirm_not_responsible", "action_approve_actions", "action_investigation_done", "action_reply",
-    "action_close", "_do_cancel", "_on_actions_implemented", "_on_action_ineffective",
-))
-_as_workflow_step(QmsCorrectiveAction, (
-    "action_approve", "action_start", "action_implemented", "action_verify_effective",
-    "action_verify_ineffective", "action_revise",
-))
+def workflow_step(method):
+    """Mark a workflow button (or what it triggers): while it runs, the stage, the number and the
+    gate stamps may be written. Everywhere else they are refused (see _check_workflow_fields)."""
+    @functools.wraps(method)
+    def step(self, *args, **kwargs):
+        token = IN_WORKFLOW_STEP.set(True)
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            IN_WORKFLOW_STEP.reset(token)
+    return step

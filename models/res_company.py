@@ -19,13 +19,15 @@ class ResCompany(models.Model):
         code = self.qms_complaint_doc_code if kind == "complaint" else self.qms_action_doc_code
         return {"code": code or "", "edition": self.qms_doc_edition or "", "revision": self.qms_doc_revision or ""}
 
-    def _qms_next_complaint_number(self):
-        """Next slip number from this company's own sequence, created on first use."""
+    def _qms_next_complaint_numbers(self, count=1):
+        """The next ``count`` slip numbers from this company's own sequence, created on first use;
+        the sequence is looked up once, whatever the count (tools/bench)."""
         self.ensure_one()
         Sequence = self.env["ir.sequence"].sudo()
-        if not Sequence.search_count([("code", "=", "qms.complaint"), ("company_id", "=", self.id)], limit=1):
-            Sequence.create({
+        sequence = Sequence.search([("code", "=", "qms.complaint"), ("company_id", "=", self.id)], limit=1)
+        if not sequence:
+            sequence = Sequence.create({
                 "name": self.env._("Complaint Slips (%s)", self.name), "code": "qms.complaint",
                 "company_id": self.id, "prefix": "CS/%(year)s/", "padding": 5,
             })
-        return Sequence.with_company(self).next_by_code("qms.complaint")
+        return [sequence._next() for _i in range(count)]
