@@ -51,6 +51,7 @@ Runs the company's ISO 9001 procedure inside Odoo:
     "demo": [
         "demo/res_users_demo.xml",
         "demo/qms_complaint_demo.xml",
+        "demo/qms_service_demo.xml",
     ],
     "application": True,
 }

@@ -17,6 +17,7 @@ class TestAnnualReport(QmsCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.company = cls.env.company
+        cls.env["qms.annual.report"].search([("state", "=", "draft")]).unlink()  # demo drafts
         Partner = cls.env["res.partner"]
         cls.cust_a = Partner.create({"name": "Annual Customer A", "is_company": True})
         cls.cust_b = Partner.create({"name": "Annual Customer B", "is_company": True})
