@@ -9,7 +9,6 @@ from . import sale_order
 from . import res_company_annual_report
 from . import qms_annual_report
 from . import qms_warranty_policy
-from . import qms_complaint_link_mixin
 from . import account_move
 from . import stock_picking
 from . import repair_order
