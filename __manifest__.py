@@ -20,7 +20,7 @@ Runs the company's ISO 9001 procedure inside Odoo:
     "author": "qms_customer developers",
     "website": "https://www.odoo.com/documentation/19.0/",
     "license": "LGPL-3",
-    "depends": ["sale_management", "hr", "mail"],
+    "depends": ["sale_management", "hr", "mail", "repair"],
     "data": [
         "security/qms_customer_security.xml",
         "security/ir.model.access.csv",
@@ -39,10 +39,19 @@ Runs the company's ISO 9001 procedure inside Odoo:
         "views/res_partner_views.xml",
         "views/sale_order_views.xml",
         "views/res_config_settings_views.xml",
+        "report/qms_annual_report_templates.xml",
+        "views/qms_annual_report_views.xml",
+        "wizard/qms_remedy_override_views.xml",
+        "views/qms_warranty_views.xml",
+        "views/res_config_settings_service_views.xml",
+        "data/qms_service_request_data.xml",
+        "report/qms_service_request_templates.xml",
+        "views/qms_service_request_views.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",
         "demo/qms_complaint_demo.xml",
+        "demo/qms_service_demo.xml",
     ],
     "application": True,
 }

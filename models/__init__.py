@@ -7,3 +7,16 @@ from . import qms_corrective_action
 from . import qms_corrective_action_revision
 from . import sale_order
 from . import qms_complaint_integrity
+from . import res_company_annual_report
+from . import qms_annual_report
+from . import qms_warranty_policy
+from . import account_move
+from . import stock_picking
+from . import repair_order
+from . import qms_complaint_remedy
+from . import qms_complaint_line_remedy
+from . import res_config_settings_service
+from . import qms_service_request
+from . import product_template
+from . import sale_order_line
+from . import sale_order_service

@@ -83,8 +83,13 @@ class QmsComplaintLine(models.Model):
 
     def write(self, vals):
         check_input(self, [vals])
-        self._check_complaint_editable()
+        if set(vals) - self._fields_free_after_intake():
+            self._check_complaint_editable()
         return super().write(vals)
+
+    def _fields_free_after_intake(self):
+        """Fields later steps (e.g. the remedy of the three guarantees) may write after the review."""
+        return set()
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_at_intake(self):

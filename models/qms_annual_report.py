@@ -1,0 +1,442 @@
+import json
+from datetime import datetime
+
+from markupsafe import Markup, escape
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.fields import Domain
+from odoo.tools import SQL
+
+# Who signs which kind of report (clause 4.3.3 and 4.4.3): the signature fields and the role
+# each one needs.
+SIGNATURES = {
+    "complaint": (
+        ("supervisor_sign", "qms_customer.group_qms_sales_supervisor"),
+        ("quality_sign", "qms_customer.group_qms_quality"),
+    ),
+    "satisfaction": (
+        ("mgmt_rep_sign", "qms_customer.group_qms_management_representative"),
+    ),
+}
+# Fields that may still be written once the figures are frozen (until the report is presented).
+REVIEW_FIELDS = {"review_date", "review_notes"}
+TOP = 5
+
+
+class QmsAnnualReport(models.Model):
+    """Yearly report for the management review: the customer complaint summary report
+    (客户投诉综合报告, clause 4.3.3) or the customer satisfaction report (clause 4.4.3).
+
+    The figures are computed while the report is a draft; on submission they are stored as JSON
+    and the PDF is rendered and kept as an attachment: neither changes afterwards."""
+
+    _name = "qms.annual.report"
+    _description = "Annual Customer Report"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "year desc, kind, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(compute="_compute_name", store=True)
+    kind = fields.Selection([
+        ("complaint", "Customer Complaint Summary"),
+        ("satisfaction", "Customer Satisfaction"),
+    ], required=True, default="complaint", tracking=True)
+    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
+    year = fields.Integer(required=True, default=lambda self: fields.Date.context_today(self).year - 1,
+                          tracking=True)
+    state = fields.Selection([
+        ("draft", "Draft"),
+        ("submitted", "Submitted"),
+        ("approved", "Approved"),
+        ("presented", "Presented"),
+    ], default="draft", required=True, readonly=True, copy=False, tracking=True, index=True)
+    close_target_days = fields.Integer(
+        string="Target Days to Close", default=lambda self: self.env.company.qms_complaint_close_days or 30,
+        help="Complaints closed within this number of days count as closed on time.")
+    figures_json = fields.Text(string="Figures", readonly=True, copy=False)
+    figures_date = fields.Datetime(string="Figures Computed On", readonly=True, copy=False)
+    has_data = fields.Boolean(readonly=True, copy=False)
+    summary_html = fields.Html(compute="_compute_summary_html", sanitize=False)
+    pdf_attachment_id = fields.Many2one("ir.attachment", string="Frozen PDF", readonly=True, copy=False)
+    submitted_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    submitted_date = fields.Datetime(readonly=True, copy=False)
+    supervisor_sign_id = fields.Many2one(
+        "res.users", string="Signed by the Sales Supervisor", readonly=True, copy=False)
+    supervisor_sign_date = fields.Datetime(string="Sales Supervisor Signed On", readonly=True, copy=False)
+    quality_sign_id = fields.Many2one("res.users", string="Signed by Quality", readonly=True, copy=False)
+    quality_sign_date = fields.Datetime(string="Quality Signed On", readonly=True, copy=False)
+    mgmt_rep_sign_id = fields.Many2one(
+        "res.users", string="Signed by the Management Representative", readonly=True, copy=False)
+    mgmt_rep_sign_date = fields.Datetime(string="Management Representative Signed On", readonly=True, copy=False)
+    review_date = fields.Date(string="Management Review Date", copy=False, tracking=True)
+    review_notes = fields.Text(string="Management Review Notes", copy=False)
+    presented_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+
+    _kind_company_year_uniq = models.UniqueIndex(
+        "(kind, company_id, year)", "There is already a report of this kind for this company and year.")
+    _year_valid = models.Constraint("CHECK(year > 1900 AND year < 3000)", "Give a valid year.")
+
+    @api.depends("kind", "year")
+    def _compute_name(self):
+        labels = dict(self._fields["kind"]._description_selection(self.env))
+        for report in self:
+            report.name = f"{labels.get(report.kind, '')} {report.year or ''}".strip()
+
+    @api.depends("figures_json")
+    def _compute_summary_html(self):
+        for report in self:
+            if not report.figures_json:
+                report.summary_html = False
+                continue
+            report.summary_html = self.env["ir.qweb"]._render(
+                "qms_customer.report_qms_annual_report_body", {"o": report, "v": report._get_report_values()})
+
+    # --- creation and edits -----------------------------------------------------------------
+    def _check_duplicate(self, kind, company_id, year, exclude_ids=()):
+        domain = [("kind", "=", kind), ("company_id", "=", company_id), ("year", "=", year),
+                  ("id", "not in", list(exclude_ids))]
+        if self.sudo().search_count(domain, limit=1):
+            raise ValidationError(self.env._(
+                "There is already a report of this kind for %(year)s in this company.", year=year))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_duplicate(
+                vals.get("kind") or "complaint", vals.get("company_id") or self.env.company.id,
+                vals.get("year") or self.default_get(["year"])["year"])
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.context.get("qms_annual_report_workflow"):
+            changed = {name for name in vals if not name.startswith(("message_", "activity_"))}
+            for report in self:
+                if report.state == "draft":
+                    continue
+                if report.state == "presented" or changed - REVIEW_FIELDS:
+                    raise UserError(self.env._(
+                        "%s is frozen since its submission: its figures and PDF can no longer be changed.",
+                        report.name))
+        if {"kind", "company_id", "year"} & set(vals):
+            for report in self:
+                report._check_duplicate(
+                    vals.get("kind", report.kind), vals.get("company_id", report.company_id.id),
+                    vals.get("year", report.year), exclude_ids=report.ids)
+        res = super().write(vals)
+        if {"kind", "year", "company_id", "close_target_days"} & set(vals) and not self.env.context.get(
+                "qms_annual_report_workflow"):
+            # stale figures of a draft are dropped; they are recomputed on demand
+            self.with_context(qms_annual_report_workflow=True).write({"figures_json": False, "has_data": False})
+        return res
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_draft(self):
+        if any(report.state != "draft" for report in self):
+            raise UserError(self.env._(
+                "A submitted report is a record of the management review: it cannot be deleted."))
+
+    def _workflow_write(self, vals):
+        return self.with_context(qms_annual_report_workflow=True).write(vals)
+
+    # --- the figures ----------------------------------------------------------------------------
+    def action_compute(self):
+        """Recompute the figures of a draft."""
+        for report in self:
+            if report.state != "draft":
+                raise UserError(self.env._("%s is frozen: its figures are recomputed only in draft.", report.name))
+            figures = report._compute_figures()
+            report._workflow_write({
+                "figures_json": json.dumps(figures, sort_keys=True),
+                "figures_date": fields.Datetime.now(),
+                "has_data": bool(figures.get("total") or figures.get("cancelled")),
+            })
+        return True
+
+    def _get_figures(self):
+        self.ensure_one()
+        return json.loads(self.figures_json) if self.figures_json else {}
+
+    def _compute_figures(self):
+        self.ensure_one()
+        if self.kind == "complaint":
+            return self._compute_complaint_figures(self.year, self.close_target_days)
+        # the satisfaction figures come from the customer evaluations (not built yet)
+        return {"kind": self.kind, "year": self.year, "total": 0, "cancelled": 0}
+
+    @api.model
+    def _year_bounds(self, year):
+        return datetime(year, 1, 1), datetime(year + 1, 1, 1)
+
+    def _compute_complaint_figures(self, year, target_days, with_previous=True):
+        """Figures of the complaints received in `year` (UTC), by grouped SQL reads only: the
+        number of queries does not depend on the number of complaints."""
+        self.ensure_one()
+        Complaint = self.env["qms.complaint"].sudo().with_context(tz="UTC", active_test=False)
+        start, end = self._year_bounds(year)
+        base = [("company_id", "=", self.company_id.id), ("received_date", ">=", start), ("received_date", "<", end)]
+        valid = [*base, ("state", "!=", "cancel")]
+        by_state = dict(Complaint._read_group(base, ["state"], ["__count"]))
+        cancelled = by_state.pop("cancel", 0)
+        total = sum(by_state.values())
+        # still open at the end of the year: neither closed nor cancelled before it
+        open_at_end = Complaint.search_count(Domain.AND([base, Domain.OR([
+            [("state", "not in", ("done", "cancel"))],
+            [("state", "=", "done"), ("verified_date", ">=", end)],
+            [("state", "=", "cancel"), ("cancelled_date", ">=", end)],
+        ])]))
+        responsible = dict(Complaint._read_group(
+            [*valid, ("quality_date", "!=", False)], ["company_responsible"], ["__count"]))
+        by_category = dict(Complaint._read_group(valid, ["category"], ["__count"]))
+        closing = self._closing_statistics(base, target_days)
+        figures = {
+            "kind": "complaint",
+            "year": year,
+            "target_days": target_days,
+            "total": total,
+            "cancelled": cancelled,
+            "open_at_year_end": open_at_end,
+            "company_responsible": responsible.get(True, 0),
+            "company_not_responsible": responsible.get(False, 0),
+            "not_yet_decided": total - responsible.get(True, 0) - responsible.get(False, 0),
+            "by_category": by_category,
+            **closing,
+        }
+        if not with_previous:
+            return figures
+        by_month = dict(Complaint._read_group(valid, ["received_date:month_number"], ["__count"]))
+        figures["by_month"] = [by_month.get(month, 0) for month in range(1, 13)]
+        figures["by_severity"] = dict(Complaint._read_group(valid, ["severity"], ["__count"]))
+        figures["by_channel"] = dict(Complaint._read_group(valid, ["channel"], ["__count"]))
+        figures["by_department"] = sorted(
+            ([department.display_name, count] for department, count in Complaint._read_group(
+                [*valid, ("company_responsible", "=", True)], ["responsible_department_id"], ["__count"])),
+            key=lambda row: (-row[1], row[0]))
+        figures["by_customer"] = sorted(
+            ([partner.display_name, count] for partner, count in Complaint._read_group(
+                valid, ["commercial_partner_id"], ["__count"])),
+            key=lambda row: (-row[1], row[0]))
+        Line = self.env["qms.complaint.line"].sudo().with_context(active_test=False)
+        line_domain = [("complaint_id.company_id", "=", self.company_id.id),
+                       ("complaint_id.received_date", ">=", start), ("complaint_id.received_date", "<", end),
+                       ("complaint_id.state", "!=", "cancel")]
+        figures["by_product"] = sorted(
+            ([product.display_name, count, qty] for product, count, qty in Line._read_group(
+                line_domain, ["product_id"], ["complaint_id:count_distinct", "qty_complained:sum"])),
+            key=lambda row: (-row[1], -row[2], row[0]))
+        figures["top_customers"] = figures["by_customer"][:TOP]
+        figures["top_products"] = figures["by_product"][:TOP]
+        figures["actions"] = self._action_statistics(valid)
+        previous = self._compute_complaint_figures(year - 1, target_days, with_previous=False)
+        figures["previous"] = previous
+        return figures
+
+    def _closing_statistics(self, base, target_days):
+        """Days from receipt to closing of the complaints closed: mean, median, 90th percentile
+        and the share closed within the target, in one query."""
+        Complaint = self.env["qms.complaint"].sudo()
+        Complaint.flush_model(["days_to_close", "state", "company_id", "received_date"])
+        query = Complaint._search([*base, ("state", "=", "done")])
+        self.env.cr.execute(query.select(SQL(
+            """count(*), avg(%(days)s), percentile_cont(0.5) WITHIN GROUP (ORDER BY %(days)s),
+               percentile_cont(0.9) WITHIN GROUP (ORDER BY %(days)s),
+               count(*) FILTER (WHERE %(days)s <= %(target)s)""",
+            days=SQL.identifier(Complaint._table, "days_to_close"), target=target_days)))
+        closed, mean, median, p90, on_time = self.env.cr.fetchone()
+        return {
+            "closed": closed,
+            "days_mean": round(float(mean), 1) if mean is not None else None,
+            "days_median": round(float(median), 1) if median is not None else None,
+            "days_p90": round(float(p90), 1) if p90 is not None else None,
+            "closed_on_time": on_time,
+            "closed_on_time_pct": round(100.0 * on_time / closed, 1) if closed else None,
+        }
+
+    def _action_statistics(self, complaint_domain):
+        Action = self.env["qms.corrective.action"].sudo()
+        domain = [("complaint_id", "any", complaint_domain), ("state", "!=", "cancel")]
+        stats = {"count": 0, "effective": 0, "effective_first_attempt": 0, "revised": 0, "earlier_attempts": 0}
+        for state, revision, count in Action._read_group(domain, ["state", "revision"], ["__count"]):
+            stats["count"] += count
+            if state == "effective":
+                stats["effective"] += count
+                if revision == 1:
+                    stats["effective_first_attempt"] += count
+            if revision > 1:
+                stats["revised"] += count
+                stats["earlier_attempts"] += count * (revision - 1)
+        return stats
+
+    # --- the procedure: submit (freeze), sign, present ------------------------------------------
+    def _ensure_state(self, *states):
+        labels = dict(self._fields["state"]._description_selection(self.env))
+        for report in self:
+            if report.state not in states:
+                raise UserError(self.env._(
+                    "%(report)s is \"%(state)s\"; this step needs it \"%(expected)s\".",
+                    report=report.name, state=labels[report.state],
+                    expected=" / ".join(labels[s] for s in states)))
+
+    def _ensure_one_of(self, group_xmlids):
+        if self.env.is_superuser() or any(self.env.user.has_group(g) for g in group_xmlids):
+            return
+        raise AccessError(self.env._("You do not hold a role that may do this step of the annual report."))
+
+    def _author_groups(self):
+        self.ensure_one()
+        return [group for _field, group in SIGNATURES[self.kind]]
+
+    def action_submit(self):
+        """Freeze the figures and the PDF; the report then waits for its signatures."""
+        self._ensure_state("draft")
+        for report in self:
+            report._ensure_one_of(report._author_groups())
+            report.action_compute()
+            report._workflow_write({"state": "submitted", "submitted_by_id": self.env.uid,
+                                    "submitted_date": fields.Datetime.now()})
+            report._freeze_pdf()
+            if not report.has_data:
+                report.message_post(body=self.env._("No complaint was received in %s.", report.year))
+        return True
+
+    def _pdf_attachment_name(self):
+        self.ensure_one()
+        return f"{self.name}.pdf"
+
+    def _freeze_pdf(self):
+        self.ensure_one()
+        content, report_type = self.env["ir.actions.report"].with_context(report_pdf_no_attachment=True)\
+            .sudo()._render_qweb_pdf("qms_customer.action_report_qms_annual_report", self.ids)
+        attachment = self.env["ir.attachment"].sudo().create({
+            "name": self._pdf_attachment_name(),
+            "raw": content,
+            "res_model": self._name,
+            "res_id": self.id,
+            "mimetype": "application/pdf" if report_type == "pdf" else "text/html",
+        })
+        self._workflow_write({"pdf_attachment_id": attachment.id})
+
+    def _sign(self, field):
+        self._ensure_state("submitted")
+        for report in self:
+            group = dict(SIGNATURES[report.kind]).get(field)
+            if not group:
+                raise UserError(self.env._("This signature does not belong to %s.", report.name))
+            report._ensure_one_of([group])
+            if report[f"{field}_id"]:
+                raise UserError(self.env._("%s is already signed for this role.", report.name))
+            vals = {f"{field}_id": self.env.uid, f"{field}_date": fields.Datetime.now()}
+            signed = all(report[f"{name}_id"] or name == field for name, _group in SIGNATURES[report.kind])
+            if signed:
+                vals["state"] = "approved"
+            report._workflow_write(vals)
+            report.message_post(body=self.env._("Signed by %s.", self.env.user.name))
+        return True
+
+    def action_sign_supervisor(self):
+        """The Sales supervisor co-signs the complaint summary report."""
+        return self._sign("supervisor_sign")
+
+    def action_sign_quality(self):
+        """The Quality department co-signs the complaint summary report."""
+        return self._sign("quality_sign")
+
+    def action_sign_mgmt_rep(self):
+        """The management representative signs the satisfaction report."""
+        return self._sign("mgmt_rep_sign")
+
+    def action_present(self):
+        """The report was presented at the management review."""
+        self._ensure_state("approved")
+        for report in self:
+            report._ensure_one_of([*report._author_groups(), "qms_customer.group_qms_management_representative"])
+            if not report.review_date:
+                raise UserError(self.env._("Give the date of the management review where %s was presented.",
+                                           report.name))
+            report._workflow_write({"state": "presented", "presented_by_id": self.env.uid})
+        return True
+
+    def action_view_pdf(self):
+        self.ensure_one()
+        if not self.pdf_attachment_id:
+            raise UserError(self.env._("The PDF is kept once the report is submitted."))
+        return {"type": "ir.actions.act_url", "url": f"/web/content/{self.pdf_attachment_id.id}?download=true",
+                "target": "self"}
+
+    # --- printing ------------------------------------------------------------------------------
+    def _selection_labels(self, model, field):
+        return dict(self.env[model]._fields[field]._description_selection(self.env))
+
+    def _get_report_values(self):
+        """Plain values for the PDF and the form: labels translated now, numbers as frozen."""
+        self.ensure_one()
+        figures = self._get_figures() or self._compute_figures()
+
+        def stamp(user, date):
+            return {"name": user.name or "",
+                    "date": fields.Datetime.context_timestamp(self, date).strftime("%Y-%m-%d") if date else ""}
+
+        values = {
+            "header": self.company_id._qms_document_header("annual_report"),
+            "figures": figures,
+            "kind": self.kind,
+            "has_data": bool(figures.get("total") or figures.get("cancelled")),
+            "supervisor": stamp(self.supervisor_sign_id, self.supervisor_sign_date),
+            "quality": stamp(self.quality_sign_id, self.quality_sign_date),
+            "mgmt_rep": stamp(self.mgmt_rep_sign_id, self.mgmt_rep_sign_date),
+            "review_date": fields.Date.to_string(self.review_date) if self.review_date else "",
+        }
+        if self.kind != "complaint":
+            return values
+        complaint = "qms.complaint"
+        months = [str(m) for m in range(1, 13)]
+
+        def labelled(field, counts):
+            labels = self._selection_labels(complaint, field)
+            return [[labels.get(key, key), counts.get(key, 0)] for key in labels if counts.get(key)]
+
+        previous = figures.get("previous", {})
+        values.update({
+            "by_month": list(zip(months, figures.get("by_month", [0] * 12), strict=True)),
+            "by_category": labelled("category", figures.get("by_category", {})),
+            "by_severity": labelled("severity", figures.get("by_severity", {})),
+            "by_channel": labelled("channel", figures.get("by_channel", {})),
+            "comparison": [
+                [self.env._("Complaints received"), previous.get("total", 0), figures.get("total", 0)],
+                [self.env._("Company responsible"), previous.get("company_responsible", 0),
+                 figures.get("company_responsible", 0)],
+                [self.env._("Closed"), previous.get("closed", 0), figures.get("closed", 0)],
+                [self.env._("Mean days to close"), previous.get("days_mean"), figures.get("days_mean")],
+                [self.env._("Still open at year end"), previous.get("open_at_year_end", 0),
+                 figures.get("open_at_year_end", 0)],
+                [self.env._("Cancelled"), previous.get("cancelled", 0), figures.get("cancelled", 0)],
+            ],
+        })
+        values["chart_month"] = self._svg_bar_chart(values["by_month"])
+        values["chart_category"] = self._svg_bar_chart(values["by_category"])
+        return values
+
+    @api.model
+    def _svg_bar_chart(self, rows, width=520, bar_height=16):
+        """A horizontal bar chart as inline SVG, drawn on the server (no JavaScript in the PDF)."""
+        rows = [(str(label), value or 0) for label, value in rows]
+        if not rows:
+            return Markup("")
+        top = max(value for _label, value in rows) or 1
+        label_width, gap = 140, 4
+        scale = (width - label_width - 40) / top
+        height = len(rows) * (bar_height + gap) + gap
+        parts = [Markup('<svg xmlns="http://www.w3.org/2000/svg" width="%s" height="%s" class="qms-chart">')
+                 % (width, height)]
+        for index, (label, value) in enumerate(rows):
+            y = gap + index * (bar_height + gap)
+            bar = round(value * scale, 1)
+            parts.append(Markup(
+                '<text x="%s" y="%s" font-size="11" text-anchor="end">%s</text>'
+                '<rect x="%s" y="%s" width="%s" height="%s" fill="#4c72b0"/>'
+                '<text x="%s" y="%s" font-size="11">%s</text>') % (
+                label_width - 6, y + bar_height - 4, escape(label),
+                label_width, y, bar, bar_height,
+                label_width + bar + 4, y + bar_height - 4, value))
+        parts.append(Markup("</svg>"))
+        return Markup("").join(parts)

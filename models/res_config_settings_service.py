@@ -1,0 +1,12 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    qms_annual_report_doc_code = fields.Char(related="company_id.qms_annual_report_doc_code", readonly=False)
+    qms_service_doc_code = fields.Char(related="company_id.qms_service_doc_code", readonly=False)
+    qms_warranty_start = fields.Selection(related="company_id.qms_warranty_start", readonly=False)
+    qms_refund_days = fields.Integer(related="company_id.qms_refund_days", readonly=False)
+    qms_replacement_days = fields.Integer(related="company_id.qms_replacement_days", readonly=False)
+    qms_repair_days = fields.Integer(related="company_id.qms_repair_days", readonly=False)

@@ -1,0 +1,261 @@
+import json
+from datetime import datetime
+
+from odoo import Command
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import tagged
+
+from .common import QmsCommon
+
+
+@tagged("post_install", "-at_install")
+class TestAnnualReport(QmsCommon):
+    """The customer complaint summary report (clause 4.3.3) on a fixed data set whose figures
+    were worked out by hand."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.company
+        cls.env["qms.annual.report"].search([("state", "=", "draft")]).unlink()  # demo drafts
+        Partner = cls.env["res.partner"]
+        cls.cust_a = Partner.create({"name": "Annual Customer A", "is_company": True})
+        cls.cust_b = Partner.create({"name": "Annual Customer B", "is_company": True})
+        Product = cls.env["product.product"]
+        cls.p1 = Product.create({"name": "Annual Pump", "type": "consu"})
+        cls.p2 = Product.create({"name": "Annual Valve", "type": "consu"})
+        cls.year = 2024
+        d = cls._complaint
+        prod, qual = cls.dep_production, cls.dep_quality
+        cls.c1 = d(cls.cust_a, "2024-01-10", "product", "minor", "phone", "done", True, prod,
+                   "2024-01-20", [(cls.p1, 2)], action=("effective", 1))
+        cls.c2 = d(cls.cust_a, "2024-01-20", "delivery", "major", "email", "done", False, None,
+                   "2024-03-20", [(cls.p2, 1)])
+        cls.c3 = d(cls.cust_b, "2024-03-05", "product", "critical", "phone", "action", True, prod,
+                   None, [(cls.p1, 3)], action=("in_progress", 2))
+        cls.c4 = d(cls.cust_b, "2024-06-01", "service", "minor", "visit", "done", True, qual, "2024-06-21", [])
+        cls.c5 = d(cls.cust_a, "2024-12-20", "product", "minor", "phone", "done", False, None,
+                   "2025-01-09", [(cls.p1, 1)])
+        cls.c6 = d(cls.cust_a, "2024-02-02", "other", "minor", "phone", "cancel", False, None, None, [],
+                   cancelled="2024-02-03")
+        # the previous year, and one complaint of the next year that must not count
+        d(cls.cust_a, "2023-05-05", "product", "minor", "phone", "done", True, prod, "2023-05-15", [(cls.p1, 1)])
+        d(cls.cust_b, "2023-11-11", "product", "minor", "phone", "cancel", False, None, None, [],
+          cancelled="2023-11-12")
+        d(cls.cust_b, "2023-12-30", "delivery", "minor", "phone", "draft", False, None, None, [])
+        d(cls.cust_a, "2025-01-05", "product", "minor", "phone", "draft", False, None, None, [])
+
+    @classmethod
+    def _complaint(cls, customer, received, category, severity, channel, state, responsible, department,
+                   verified, lines, action=None, cancelled=None):
+        Complaint = cls.env["qms.complaint"].sudo()
+        vals = {
+            "partner_id": customer.id, "received_date": f"{received} 09:00:00", "category": category,
+            "severity": severity, "channel": channel,
+            "line_ids": [Command.create({"product_id": p.id, "qty_complained": q}) for p, q in lines],
+        }
+        complaint = Complaint.create(vals)
+        after = {"state": state}
+        if state not in ("draft", "cancel"):
+            # the Quality review's fields are written at its gate, as the workflow does
+            complaint.write({"state": "quality_review"})
+            complaint.write({"quality_date": f"{received} 12:00:00", "company_responsible": responsible,
+                             "responsible_department_id": department.id if department else False})
+        if action:
+            complaint.write({"state": "action"})
+            ca = cls.env["qms.corrective.action"].sudo().create({
+                "complaint_id": complaint.id, "description": "Fix", "date_deadline": "2024-12-31",
+                "responsible_department_id": cls.dep_production.id,
+                "implementing_department_id": cls.dep_production.id,
+                "verifying_department_id": cls.dep_quality.id,
+            })
+            ca.write({"state": action[0], "revision": action[1]})
+        if verified:
+            after["verified_date"] = f"{verified} 09:00:00"
+        if cancelled:
+            after["cancelled_date"] = f"{cancelled} 09:00:00"
+        complaint.write(after)
+        return complaint
+
+    def _report(self, user=None, **vals):
+        Report = self.env["qms.annual.report"].with_user(user or self.quality)
+        return Report.create(dict({"kind": "complaint", "year": self.year, "close_target_days": 30}, **vals))
+
+    # --- figures -------------------------------------------------------------------------------
+    def test_figures_match_hand_computation(self):
+        report = self._report()
+        report.action_compute()
+        f = json.loads(report.figures_json)
+        self.assertTrue(report.has_data)
+        self.assertEqual(f["total"], 5)
+        self.assertEqual(f["cancelled"], 1)
+        self.assertEqual(f["by_month"], [2, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 1])
+        self.assertEqual(f["by_category"], {"product": 3, "delivery": 1, "service": 1})
+        self.assertEqual(f["by_severity"], {"minor": 3, "major": 1, "critical": 1})
+        self.assertEqual(f["by_channel"], {"phone": 3, "email": 1, "visit": 1})
+        self.assertEqual((f["company_responsible"], f["company_not_responsible"], f["not_yet_decided"]), (3, 2, 0))
+        self.assertEqual(f["by_department"],
+                         [[self.dep_production.display_name, 2], [self.dep_quality.display_name, 1]])
+        self.assertEqual(f["by_customer"], [["Annual Customer A", 3], ["Annual Customer B", 2]])
+        self.assertEqual(f["by_product"], [["Annual Pump", 3, 6.0], ["Annual Valve", 1, 1.0]])
+        self.assertEqual(f["top_customers"][0], ["Annual Customer A", 3])
+        # closed: 10, 60, 20, 20 days
+        self.assertEqual(f["closed"], 4)
+        self.assertEqual(f["days_mean"], 27.5)
+        self.assertEqual(f["days_median"], 20.0)
+        self.assertEqual(f["days_p90"], 48.0)
+        self.assertEqual(f["closed_on_time"], 3)
+        self.assertEqual(f["closed_on_time_pct"], 75.0)
+        # c3 is at corrective action, c5 was closed only in January of the next year
+        self.assertEqual(f["open_at_year_end"], 2)
+        self.assertEqual(f["actions"], {"count": 2, "effective": 1, "effective_first_attempt": 1,
+                                        "revised": 1, "earlier_attempts": 1})
+        prev = f["previous"]
+        self.assertEqual((prev["year"], prev["total"], prev["cancelled"], prev["closed"], prev["days_mean"],
+                          prev["open_at_year_end"], prev["company_responsible"]), (2023, 2, 1, 1, 10.0, 1, 1))
+
+    def test_target_days_change_the_share_on_time(self):
+        report = self._report(close_target_days=10)
+        report.action_compute()
+        f = report._get_figures()
+        self.assertEqual((f["closed_on_time"], f["closed_on_time_pct"]), (1, 25.0))
+
+    def test_query_count_does_not_grow_with_complaints(self):
+        report = self._report()
+        report._compute_figures()  # warm the caches of the registry
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        small = report._compute_figures()
+        queries = self.env.cr.sql_log_count - before
+        for index in range(30):
+            self._complaint(self.cust_a if index % 2 else self.cust_b, f"2024-{index % 12 + 1:02d}-15",
+                            "product", "minor", "phone", "done", True, self.dep_production,
+                            f"2024-{index % 12 + 1:02d}-25", [(self.p1, 1)])
+        self.env.invalidate_all()
+        with self.assertQueryCount(queries):
+            large = report._compute_figures()
+        self.assertEqual(large["total"], small["total"] + 30)
+        self.assertLess(queries, 40)
+
+    def test_year_without_data_is_allowed_and_says_so(self):
+        report = self._report(year=2010)
+        report.action_submit()
+        self.assertFalse(report.has_data)
+        html = self.env["ir.actions.report"]._render_qweb_html(
+            "qms_customer.action_report_qms_annual_report", report.ids)[0].decode()
+        self.assertIn("No complaint was received in", html)
+        self.assertIn("No complaint was received in 2010", report.message_ids[0].body)
+
+    def test_satisfaction_kind_does_not_crash(self):
+        report = self.env["qms.annual.report"].with_user(self.mgmt_rep).create(
+            {"kind": "satisfaction", "year": self.year})
+        report.action_submit()
+        report.action_sign_mgmt_rep()
+        self.assertEqual(report.state, "approved")
+        html = self.env["ir.actions.report"]._render_qweb_html(
+            "qms_customer.action_report_qms_annual_report", report.ids)[0].decode()
+        self.assertIn("Customer Satisfaction Report", html)
+
+    # --- bad input -----------------------------------------------------------------------------
+    def test_second_report_same_year_refused(self):
+        self._report()
+        with self.assertRaises(ValidationError):
+            self._report(user=self.supervisor)
+        # another kind or year is fine
+        self._report(year=2023)
+
+    def test_freeze_on_submission(self):
+        report = self._report()
+        report.action_submit()
+        self.assertEqual(report.state, "submitted")
+        frozen = report.figures_json
+        attachment = report.pdf_attachment_id
+        self.assertTrue(attachment)
+        self.assertEqual((attachment.res_model, attachment.res_id), (report._name, report.id))
+        checksum = attachment.checksum
+        # complaints change afterwards: the report does not
+        self._complaint(self.cust_b, "2024-07-07", "product", "major", "phone", "done", True,
+                        self.dep_production, "2024-07-10", [(self.p2, 5)])
+        self.c3.sudo().write({"state": "cancel"})
+        report.invalidate_recordset()
+        self.assertEqual(report.figures_json, frozen)
+        self.assertEqual(report.pdf_attachment_id.checksum, checksum)
+        self.assertEqual(json.loads(report.figures_json)["total"], 5)
+        with self.assertRaises(UserError):
+            report.action_compute()
+        with self.assertRaises(UserError):
+            report.write({"close_target_days": 5})
+        with self.assertRaises(UserError):
+            report.unlink()
+        # the review date may still be written until presented
+        report.write({"review_date": "2025-02-01"})
+
+    # --- signatures and access -------------------------------------------------------------------
+    def test_both_signatures_approve_then_present(self):
+        report = self._report(user=self.supervisor)
+        report.action_submit()
+        with self.assertRaises(AccessError):
+            report.with_user(self.quality).action_sign_supervisor()
+        with self.assertRaises(AccessError):
+            report.with_user(self.supervisor).action_sign_quality()
+        with self.assertRaises(UserError):
+            report.with_user(self.mgmt_rep).action_sign_mgmt_rep()
+        report.with_user(self.supervisor).action_sign_supervisor()
+        self.assertEqual(report.state, "submitted")
+        self.assertEqual(report.supervisor_sign_id, self.supervisor)
+        report.with_user(self.quality).action_sign_quality()
+        self.assertEqual(report.state, "approved")
+        self.assertEqual(report.quality_sign_id, self.quality)
+        self.assertTrue(report.quality_sign_date)
+        with self.assertRaises(UserError):
+            report.with_user(self.quality).action_present()
+        report.with_user(self.quality).write({"review_date": "2025-02-15"})
+        report.with_user(self.quality).action_present()
+        self.assertEqual(report.state, "presented")
+        with self.assertRaises(UserError):
+            report.write({"review_notes": "late"})
+
+    def test_access_per_role(self):
+        with self.assertRaises(AccessError):
+            self._report(user=self.sales)
+        with self.assertRaises(AccessError):
+            self._report(user=self.gm)
+        with self.assertRaises(AccessError):
+            self._report(user=self.mgmt_rep)
+        with self.assertRaises(AccessError):
+            self.env["qms.annual.report"].with_user(self.quality).create({"kind": "satisfaction", "year": 2024})
+        report = self._report(user=self.supervisor)
+        self.assertEqual(report.with_user(self.gm).name, report.name)
+        self.assertEqual(report.with_user(self.mgmt_rep).year, 2024)
+        with self.assertRaises(AccessError):
+            report.with_user(self.gm).write({"close_target_days": 3})
+        with self.assertRaises(AccessError):
+            report.with_user(self.employee).read(["name"])
+        with self.assertRaises(AccessError):
+            report.with_user(self.gm).action_submit()
+
+    # --- printing ------------------------------------------------------------------------------
+    def test_report_renders_in_english_and_chinese(self):
+        report = self._report()
+        report.action_compute()
+        Report = self.env["ir.actions.report"]
+        html = Report._render_qweb_html("qms_customer.action_report_qms_annual_report", report.ids)[0].decode()
+        for text in ("Customer Complaint Summary Report", "Annual Customer A", "Annual Pump", "<svg",
+                     "Comparison with the Previous Year", "Sales Supervisor", "QR-8.2-03"):
+            self.assertIn(text, html)
+        self.env["res.lang"]._activate_lang("zh_CN")
+        html_zh = Report.with_context(lang="zh_CN")._render_qweb_html(
+            "qms_customer.action_report_qms_annual_report", report.ids)[0].decode()
+        self.assertIn("Annual Customer A", html_zh)
+        self.assertIn("<svg", html_zh)
+        self.assertTrue(report.summary_html)
+
+    def test_svg_chart_escapes_labels(self):
+        svg = self.env["qms.annual.report"]._svg_bar_chart([("<b>x</b>", 3), ("y", 0)])
+        self.assertIn("&lt;b&gt;x&lt;/b&gt;", svg)
+        self.assertEqual(svg.count("<rect"), 2)
+        self.assertEqual(self.env["qms.annual.report"]._svg_bar_chart([]), "")
+
+    def test_year_bounds(self):
+        self.assertEqual(self.env["qms.annual.report"]._year_bounds(2024),
+                         (datetime(2024, 1, 1), datetime(2025, 1, 1)))
