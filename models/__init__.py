@@ -7,3 +7,9 @@ from . import qms_corrective_action
 from . import qms_corrective_action_revision
 from . import sale_order
 from . import qms_complaint_integrity
+from . import qms_customer_requirement
+from . import qms_customer_visit_visitor
+from . import qms_customer_visit
+from . import qms_communication_plan
+from . import qms_communication_plan_line
+from . import qms_communication

@@ -1,1 +1,3 @@
 from . import qms_complaint_cancel
+from . import qms_communication_plan_fill
+from . import qms_communication_plan_fill_activity
