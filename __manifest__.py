@@ -54,6 +54,7 @@ Runs the company's ISO 9001 procedure inside Odoo:
     "demo": [
         "demo/res_users_demo.xml",
         "demo/qms_complaint_demo.xml",
+        "demo/qms_communication_demo.xml",
     ],
     "application": True,
 }

@@ -42,7 +42,8 @@ class QmsCommunication(models.Model):
         "res.partner", string="Customer", required=True, tracking=True, index=True, check_company=True)
     customer_status = fields.Selection(
         [("existing", "Existing Customer"), ("new", "New Customer")], string="Customer Status",
-        compute="_compute_customer_status", store=True, readonly=False, required=True, tracking=True)
+        compute="_compute_customer_status", store=True, readonly=False, precompute=True, required=True,
+        tracking=True)
     communication_type = fields.Selection(
         COMMUNICATION_TYPES, string="Type", required=True, default="visit", tracking=True)
     channel = fields.Selection(CHANNELS, tracking=True, help="How the customer was visited.")

@@ -35,11 +35,10 @@ class QmsCustomerRequirement(models.Model):
         "qms.communication", string="Communication", ondelete="cascade", index="btree_not_null")
     partner_id = fields.Many2one(
         "res.partner", string="Customer", compute="_compute_from_source", store=True, readonly=False,
-        index=True, required=True)
-    date = fields.Date(compute="_compute_from_source", store=True, readonly=False, required=True)
+        precompute=True, index=True, required=True)
+    date = fields.Date(compute="_compute_from_source", store=True, readonly=False, precompute=True, required=True)
     company_id = fields.Many2one(
-        "res.company", compute="_compute_from_source", store=True, readonly=False, required=True,
-        default=lambda self: self.env.company)
+        "res.company", compute="_compute_from_source", store=True, readonly=False, precompute=True, required=True)
     source = fields.Char(compute="_compute_source")
 
     @api.depends("visit_id.partner_id", "visit_id.date_start", "visit_id.company_id",
@@ -49,6 +48,7 @@ class QmsCustomerRequirement(models.Model):
         for req in self:
             src = req.visit_id or req.communication_id
             if not src:
+                req.partner_id = req.partner_id
                 req.date = req.date or fields.Date.context_today(req)
                 req.company_id = req.company_id or self.env.company
                 continue

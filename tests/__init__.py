@@ -6,3 +6,9 @@ from . import test_complaint_reports
 from . import test_i18n
 from . import test_fuzz
 from . import test_scale
+from . import test_customer_visit
+from . import test_communication_plan
+from . import test_communication
+from . import test_customer_requirement
+from . import test_communication_access
+from . import test_communication_reports
