@@ -79,6 +79,10 @@ class QmsCommunication(models.Model):
     visit_id = fields.Many2one("qms.customer.visit", string="Visit", index="btree_not_null", check_company=True)
     sale_order_id = fields.Many2one("sale.order", string="Sales Order", check_company=True,
                                     domain="[('partner_id', 'child_of', partner_id)]")
+    complaint_id = fields.Many2one(
+        "qms.complaint", string="Complaint (Return) Slip", index="btree_not_null", check_company=True, tracking=True,
+        domain="[('partner_id', 'child_of', partner_id)]",
+        help="The slip this communication handles (complaint handling, 4.2.3 and 4.3).")
 
     @api.depends("partner_id", "plan_line_id")
     def _compute_customer_status(self):
@@ -113,6 +117,22 @@ class QmsCommunication(models.Model):
             if line and line.partner_id.commercial_partner_id != comm.partner_id.commercial_partner_id:
                 raise ValidationError(self.env._(
                     "The planned activity %(activity)s is with another customer.", activity=line.display_name))
+
+    @api.constrains("complaint_id", "communication_type", "partner_id")
+    def _check_complaint(self):
+        for comm in self.filtered("complaint_id"):
+            if comm.communication_type != "complaint":
+                raise ValidationError(self.env._(
+                    "Only a complaint handling communication can be linked to a complaint slip."))
+            if comm.complaint_id.partner_id.commercial_partner_id != comm.partner_id.commercial_partner_id:
+                raise ValidationError(self.env._(
+                    "The complaint slip %(slip)s is from another customer.", slip=comm.complaint_id.display_name))
+
+    @api.onchange("complaint_id")
+    def _onchange_complaint_id(self):
+        if self.complaint_id:
+            self.communication_type = "complaint"
+            self.sale_order_id = self.sale_order_id or self.complaint_id.sale_order_id
 
     @api.onchange("plan_line_id")
     def _onchange_plan_line_id(self):

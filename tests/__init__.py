@@ -12,3 +12,4 @@ from . import test_communication
 from . import test_customer_requirement
 from . import test_communication_access
 from . import test_communication_reports
+from . import test_communication_complaint
