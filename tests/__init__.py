@@ -13,3 +13,4 @@ from . import test_customer_requirement
 from . import test_communication_access
 from . import test_communication_reports
 from . import test_communication_complaint
+from . import test_communication_ui
