@@ -131,7 +131,7 @@ class QmsCustomerVisit(models.Model):
                     "description": r.description,
                     "is_product": r.kind in PRODUCT_KINDS,
                 }
-                for r in self.requirement_ids
+                for r in self.requirement_ids.sorted("id")  # in the order they were heard
             ],
             "state": dict(self._fields["state"]._description_selection(self.env))[self.state],
         }

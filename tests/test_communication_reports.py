@@ -84,6 +84,9 @@ class TestCommunicationReports(QmsCommunicationCommon):
         visit_vals = self.visit._prepare_report_vals()
         self.assertEqual(visit_vals["visitors"][0]["title"], "Purchasing Manager")
         self.assertEqual(visit_vals["requirements"][0]["kind"], "Protection / Packaging")
+        self.visit.requirement_ids = [(0, 0, {"kind": "function", "description": "Heard second"})]
+        kinds = [req["kind"] for req in self.visit._prepare_report_vals()["requirements"]]
+        self.assertEqual(kinds, ["Protection / Packaging", "Function"], "printed in the order they were heard")
 
     def test_reports_render_empty_records(self):
         plan = self.env["qms.communication.plan"].create({"year": self.YEAR + 1})
