@@ -14,6 +14,8 @@ Runs the company's ISO 9001 procedure inside Odoo:
   review, quality disposition, responsibility, corrective actions approved by the
   management representative, reply to the customer and verification;
 * corrective actions distributed to the implementing and verifying departments;
+* customer visits (4.1), the yearly customer communication plan and communications with
+  existing and new customers (4.2), feeding a customer requirements register;
 * roles of the procedure as user groups, with access per department;
 * printed slips laid out as the controlled paper form.
 """,
@@ -26,16 +28,25 @@ Runs the company's ISO 9001 procedure inside Odoo:
         "security/ir.model.access.csv",
         "security/ir_rule.xml",
         "data/ir_sequence_data.xml",
+        "data/ir_cron_data.xml",
         "data/mail_activity_type_data.xml",
         "data/mail_template_data.xml",
         "report/qms_report_layout.xml",
         "report/qms_complaint_reports.xml",
         "report/qms_complaint_templates.xml",
         "report/qms_corrective_action_templates.xml",
+        "report/qms_customer_reports.xml",
+        "report/qms_customer_visit_templates.xml",
+        "report/qms_communication_plan_templates.xml",
         "wizard/qms_complaint_cancel_views.xml",
+        "wizard/qms_communication_plan_fill_views.xml",
         "views/qms_customer_menus.xml",
         "views/qms_complaint_views.xml",
         "views/qms_corrective_action_views.xml",
+        "views/qms_customer_requirement_views.xml",
+        "views/qms_customer_visit_views.xml",
+        "views/qms_communication_views.xml",
+        "views/qms_communication_plan_views.xml",
         "views/res_partner_views.xml",
         "views/sale_order_views.xml",
         "views/res_config_settings_views.xml",
@@ -52,6 +63,7 @@ Runs the company's ISO 9001 procedure inside Odoo:
         "demo/res_users_demo.xml",
         "demo/qms_complaint_demo.xml",
         "demo/qms_service_demo.xml",
+        "demo/qms_communication_demo.xml",
     ],
     "application": True,
 }

@@ -20,3 +20,9 @@ from . import qms_service_request
 from . import product_template
 from . import sale_order_line
 from . import sale_order_service
+from . import qms_customer_requirement
+from . import qms_customer_visit_visitor
+from . import qms_customer_visit
+from . import qms_communication_plan
+from . import qms_communication_plan_line
+from . import qms_communication

@@ -9,3 +9,11 @@ from . import test_scale
 from . import test_annual_report
 from . import test_three_guarantees
 from . import test_service_request
+from . import test_customer_visit
+from . import test_communication_plan
+from . import test_communication
+from . import test_customer_requirement
+from . import test_communication_access
+from . import test_communication_reports
+from . import test_communication_complaint
+from . import test_communication_ui

@@ -109,3 +109,65 @@ class QmsComplaintCommon(QmsCommon):
     def _reply(self, complaint, channel="phone"):
         complaint.with_user(self.sales).write({"reply_text": "<p>We replace the desks.</p>", "reply_channel": channel})
         complaint.with_user(self.sales).action_reply()
+
+
+class QmsCommunicationCommon(QmsCommon):
+    """Customers, a product and last year's orders for visits, plans and communications."""
+
+    YEAR = 2030  # far from the demo plan of the current year
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Partner = cls.env["res.partner"]
+        cls.customer_a = Partner.create({"name": "Test Customer A", "is_company": True, "user_id": cls.sales.id})
+        cls.customer_b = Partner.create({"name": "Test Customer B", "is_company": True})
+        cls.contact_a = Partner.create({"name": "Contact of A", "parent_id": cls.customer_a.id})
+        cls.customer_new = Partner.create({"name": "Test New Customer", "is_company": True})
+        cls.customer_archived = Partner.create({"name": "Test Archived Customer", "is_company": True})
+        cls.product = cls.env["product.product"].create({"name": "Test Desk", "list_price": 100.0})
+        # confirmed orders last year (A through a contact, and the archived one), a quotation
+        # last year (B) and a confirmed order this year (B): only A qualifies by default
+        cls._order(cls.contact_a, f"{cls.YEAR - 1}-05-10 10:00:00", confirm=True)
+        cls._order(cls.customer_archived, f"{cls.YEAR - 1}-06-10 10:00:00", confirm=True)
+        cls._order(cls.customer_b, f"{cls.YEAR - 1}-07-10 10:00:00", confirm=False)
+        cls._order(cls.customer_b, f"{cls.YEAR}-01-20 10:00:00", confirm=True)
+        cls.customer_archived.active = False
+
+    @classmethod
+    def _order(cls, partner, date_order, confirm):
+        order = cls.env["sale.order"].create({
+            "partner_id": partner.id,
+            "order_line": [(0, 0, {"product_id": cls.product.id, "product_uom_qty": 1})],
+        })
+        if confirm:
+            order.action_confirm()
+        order.date_order = date_order  # confirming stamps "now"; put it back in its year
+        return order
+
+    def _plan(self, year=None, **vals):
+        return self.env["qms.communication.plan"].create({"year": year or self.YEAR, "user_id": self.sales.id, **vals})
+
+    def _line(self, plan, partner=None, method="visit_phone", month="3", **vals):
+        return self.env["qms.communication.plan.line"].create({
+            "plan_id": plan.id, "partner_id": (partner or self.customer_a).id, "method": method, "month": month,
+            "user_id": self.sales.id, **vals,
+        })
+
+    def _communication(self, partner=None, **vals):
+        values = {
+            "partner_id": (partner or self.customer_a).id, "communication_type": "visit", "channel": "phone",
+            "date": f"{self.YEAR}-03-10 09:00:00", "user_id": self.sales.id,
+            "participant_ids": [(6, 0, [self.sales.id])],
+        }
+        values.update(vals)
+        return self.env["qms.communication"].create(values)
+
+    def _visit(self, partner=None, **vals):
+        values = {
+            "partner_id": (partner or self.customer_a).id, "date_start": f"{self.YEAR}-04-14 09:00:00",
+            "date_end": f"{self.YEAR}-04-14 11:30:00", "place": "Meeting room 2",
+            "user_id": self.sales.id, "receptionist_ids": [(6, 0, [self.sales.id])],
+        }
+        values.update(vals)
+        return self.env["qms.customer.visit"].create(values)

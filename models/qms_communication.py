@@ -1,0 +1,164 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from .qms_customer_requirement import MARKET_KINDS, PRODUCT_KINDS
+
+# Kinds of communication: with existing customers (4.2.2) and with new customers (4.2.3).
+COMMUNICATION_TYPES = [
+    ("evaluation", "Customer Evaluation"),
+    ("visit", "Customer Visit"),
+    ("trade_show", "Trade Show"),
+    ("dealer_reception", "Dealer Reception"),
+    ("contract_revision", "Contract Revision"),
+    ("enquiry", "Business Enquiry"),
+    ("after_sales", "After-sales Service"),
+    ("complaint", "Complaint Handling"),
+]
+CHANNELS = [
+    ("phone", "Phone"),
+    ("letter", "Letter"),
+    ("email", "E-mail"),
+    ("online", "Online"),
+    ("in_person", "In Person"),
+]
+SATISFACTION = [("1", "1"), ("2", "2"), ("3", "3"), ("4", "4"), ("5", "5")]
+
+
+class QmsCommunication(models.Model):
+    """One communication with an existing or a new customer (clauses 4.2.1 to 4.2.4).
+
+    It records what was learnt: product and service requirements, satisfaction, market trends
+    and competitors' business. Logged against a planned activity, it fulfils that activity.
+    """
+
+    _name = "qms.communication"
+    _description = "Customer Communication"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(string="Reference", required=True, copy=False, readonly=True, default="/")
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, tracking=True, index=True, check_company=True)
+    customer_status = fields.Selection(
+        [("existing", "Existing Customer"), ("new", "New Customer")], string="Customer Status",
+        compute="_compute_customer_status", store=True, readonly=False, precompute=True, required=True,
+        tracking=True)
+    communication_type = fields.Selection(
+        COMMUNICATION_TYPES, string="Type", required=True, default="visit", tracking=True)
+    channel = fields.Selection(CHANNELS, tracking=True, help="How the customer was visited.")
+    date = fields.Datetime(required=True, default=fields.Datetime.now, tracking=True)
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
+    user_id = fields.Many2one(
+        "res.users", string="Responsible", default=lambda self: self.env.user, tracking=True,
+        domain="[('share', '=', False)]")
+    participant_ids = fields.Many2many(
+        "res.users", "qms_communication_participant_rel", "communication_id", "user_id",
+        string="Participants", default=lambda self: self.env.user, domain="[('share', '=', False)]")
+    customer_participants = fields.Char(help="Who took part on the customer's side.")
+    summary = fields.Html()
+    requirement_ids = fields.One2many("qms.customer.requirement", "communication_id", string="All Requirements")
+    product_requirement_ids = fields.One2many(
+        "qms.customer.requirement", "communication_id", string="Product Requirements",
+        domain=[("kind", "in", PRODUCT_KINDS)])
+    service_requirement_ids = fields.One2many(
+        "qms.customer.requirement", "communication_id", string="Service Requirements",
+        domain=[("kind", "=", "service")])
+    market_information_ids = fields.One2many(
+        "qms.customer.requirement", "communication_id", string="Market and Competitors",
+        domain=[("kind", "in", MARKET_KINDS)])
+    satisfaction_score = fields.Integer(
+        string="Satisfaction", tracking=True, aggregator="avg",
+        help="Customer satisfaction from 1 (very dissatisfied) to 5 (very satisfied); 0 when not asked.")
+    satisfaction_comment = fields.Text()
+    market_trends = fields.Text()
+    competitor_information = fields.Text()
+    plan_line_id = fields.Many2one(
+        "qms.communication.plan.line", string="Planned Activity", index="btree_not_null", tracking=True,
+        domain="[('partner_id', '=', partner_id), ('state', 'in', ('planned', 'missed'))]")
+    visit_id = fields.Many2one("qms.customer.visit", string="Visit", index="btree_not_null", check_company=True)
+    sale_order_id = fields.Many2one("sale.order", string="Sales Order", check_company=True,
+                                    domain="[('partner_id', 'child_of', partner_id)]")
+    complaint_id = fields.Many2one(
+        "qms.complaint", string="Complaint (Return) Slip", index="btree_not_null", check_company=True, tracking=True,
+        domain="[('partner_id', 'child_of', partner_id)]",
+        help="The slip this communication handles (complaint handling, 4.2.3 and 4.3).")
+
+    @api.depends("partner_id", "plan_line_id")
+    def _compute_customer_status(self):
+        # Existing customers have bought from us (a confirmed sales order) or are in a plan.
+        for comm in self:
+            partner = comm.partner_id.commercial_partner_id
+            if not partner:
+                comm.customer_status = comm.customer_status or "new"
+                continue
+            has_order = self.env["sale.order"].sudo().search_count(
+                [("partner_id", "child_of", partner.id), ("state", "=", "sale")], limit=1)
+            comm.customer_status = "existing" if has_order or comm.plan_line_id else "new"
+
+    @api.constrains("satisfaction_score")
+    def _check_satisfaction_score(self):
+        for comm in self:
+            if comm.satisfaction_score and not 1 <= comm.satisfaction_score <= 5:
+                raise ValidationError(self.env._(
+                    "The satisfaction score must be between 1 and 5 (got %(score)s).", score=comm.satisfaction_score))
+
+    @api.constrains("communication_type", "channel")
+    def _check_channel(self):
+        for comm in self:
+            if comm.communication_type == "visit" and not comm.channel:
+                raise ValidationError(self.env._("Say how the customer was visited: phone, letter, e-mail, online "
+                                                 "or in person."))
+
+    @api.constrains("plan_line_id", "partner_id")
+    def _check_plan_line_partner(self):
+        for comm in self:
+            line = comm.plan_line_id
+            if line and line.partner_id.commercial_partner_id != comm.partner_id.commercial_partner_id:
+                raise ValidationError(self.env._(
+                    "The planned activity %(activity)s is with another customer.", activity=line.display_name))
+
+    @api.constrains("complaint_id", "communication_type", "partner_id")
+    def _check_complaint(self):
+        for comm in self.filtered("complaint_id"):
+            if comm.communication_type != "complaint":
+                raise ValidationError(self.env._(
+                    "Only a complaint handling communication can be linked to a complaint slip."))
+            if comm.complaint_id.partner_id.commercial_partner_id != comm.partner_id.commercial_partner_id:
+                raise ValidationError(self.env._(
+                    "The complaint slip %(slip)s is from another customer.", slip=comm.complaint_id.display_name))
+
+    @api.onchange("complaint_id")
+    def _onchange_complaint_id(self):
+        if self.complaint_id:
+            self.communication_type = "complaint"
+            self.sale_order_id = self.sale_order_id or self.complaint_id.sale_order_id
+
+    @api.onchange("plan_line_id")
+    def _onchange_plan_line_id(self):
+        if self.plan_line_id:
+            vals = self.plan_line_id._prepare_communication_vals()
+            self.communication_type = vals["communication_type"]
+            self.channel = vals["channel"]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                vals["name"] = self.env["ir.sequence"].next_by_code("qms.communication") or "/"
+        communications = super().create(vals_list)
+        communications.plan_line_id._sync_state_from_communications()
+        return communications
+
+    def write(self, vals):
+        old_lines = self.plan_line_id
+        res = super().write(vals)
+        if "plan_line_id" in vals or "date" in vals:
+            (old_lines | self.plan_line_id)._sync_state_from_communications()
+        return res
+
+    def unlink(self):
+        lines = self.plan_line_id
+        res = super().unlink()
+        lines.exists()._sync_state_from_communications()
+        return res

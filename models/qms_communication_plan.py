@@ -1,0 +1,155 @@
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+
+class QmsCommunicationPlan(models.Model):
+    """The customer communication plan of one company for one year (clause 4.2.1).
+
+    Sales writes it at the start of the year, the Sales Supervisor approves it, and it is closed
+    at year end; its lines are the planned activities with existing customers.
+    """
+
+    _name = "qms.communication.plan"
+    _description = "Customer Communication Plan"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "year desc, id desc"
+
+    name = fields.Char(compute="_compute_name", store=True)
+    year = fields.Integer(required=True, default=lambda self: fields.Date.context_today(self).year, tracking=True)
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
+    user_id = fields.Many2one(
+        "res.users", string="Owner", required=True, default=lambda self: self.env.user, tracking=True,
+        domain=lambda self: [("group_ids", "in", self.env.ref("qms_customer.group_qms_sales").id)])
+    state = fields.Selection(
+        [("draft", "Draft"), ("approved", "Approved"), ("closed", "Closed")],
+        default="draft", required=True, tracking=True, copy=False)
+    line_ids = fields.One2many("qms.communication.plan.line", "plan_id", string="Planned Activities", copy=True)
+    approved_by_id = fields.Many2one("res.users", string="Approved by", readonly=True, copy=False)
+    approved_date = fields.Date(string="Approved on", readonly=True, copy=False)
+    note = fields.Html()
+    line_count = fields.Integer(compute="_compute_progress", string="Planned Activities Count")
+    done_count = fields.Integer(compute="_compute_progress", string="Done")
+    planned_count = fields.Integer(compute="_compute_progress", string="Planned")
+    missed_count = fields.Integer(compute="_compute_progress", string="Missed")
+    progress = fields.Float(compute="_compute_progress", string="Progress (%)")
+
+    _year_company_uniq = models.Constraint(
+        "unique (company_id, year)",
+        "There is already a communication plan for this company and year.",
+    )
+    _year_check = models.Constraint(
+        "CHECK (year BETWEEN 2000 AND 2999)",
+        "The year of a communication plan must be written with four digits.",
+    )
+
+    @api.depends("year")
+    def _compute_name(self):
+        for plan in self:
+            plan.name = self.env._("Customer Communication Plan %(year)s", year=plan.year)
+
+    @api.depends("line_ids.state")
+    def _compute_progress(self):
+        # Plan vs. actual: cancelled lines are out of the plan and do not count.
+        for plan in self:
+            states = plan.line_ids.mapped("state")
+            plan.done_count = states.count("done")
+            plan.planned_count = states.count("planned")
+            plan.missed_count = states.count("missed")
+            plan.line_count = plan.done_count + plan.planned_count + plan.missed_count
+            plan.progress = 100.0 * plan.done_count / plan.line_count if plan.line_count else 0.0
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_approved(self):
+        if any(plan.state != "draft" for plan in self):
+            raise UserError(self.env._("An approved or closed communication plan cannot be deleted."))
+
+    def _check_supervisor(self):
+        if not self.env.user.has_group("qms_customer.group_qms_sales_supervisor"):
+            raise AccessError(self.env._("Only a Sales Supervisor can approve or reopen a communication plan."))
+
+    def action_approve(self):
+        """Approve the plan (Sales Supervisor): its activities are then fixed for the year."""
+        self._check_supervisor()
+        for plan in self:
+            if plan.state != "draft":
+                raise UserError(self.env._("Only a draft plan can be approved."))
+            if not plan.line_ids.filtered(lambda line: line.state != "cancel"):
+                raise UserError(self.env._(
+                    "The plan %(plan)s has no planned activity: fill it before approving it.",
+                    plan=plan.display_name))
+        self.write({"state": "approved", "approved_by_id": self.env.uid,
+                    "approved_date": fields.Date.context_today(self)})
+        return True
+
+    def action_close(self):
+        """Close an approved plan at year end; what is still planned becomes missed."""
+        for plan in self:
+            if plan.state != "approved":
+                raise UserError(self.env._("Only an approved plan can be closed."))
+        self.line_ids.filtered(lambda line: line.state == "planned").write({"state": "missed"})
+        self.write({"state": "closed"})
+        return True
+
+    def action_draft(self):
+        """Send an approved plan back to draft so that Sales can change it (Sales Supervisor)."""
+        self._check_supervisor()
+        if any(plan.state != "approved" for plan in self):
+            raise UserError(self.env._("Only an approved plan can be reset to draft."))
+        self.write({"state": "draft", "approved_by_id": False, "approved_date": False})
+        return True
+
+    def action_open_fill_wizard(self):
+        """Open the wizard that plans activities with existing customers."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("qms_customer.qms_communication_plan_fill_action")
+        action["context"] = {"default_plan_id": self.id}
+        return action
+
+    def action_view_lines(self):
+        """Open the plan's activities (list, calendar, pivot)."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("qms_customer.qms_communication_plan_line_action")
+        action["domain"] = [("plan_id", "=", self.id)]
+        action["context"] = {"default_plan_id": self.id}
+        return action
+
+    @api.model
+    def _cron_close_past_plans(self, today=None):
+        """Close the approved plans of past years (run by the daily scheduled action)."""
+        today = today or fields.Date.context_today(self)
+        self.search([("state", "=", "approved"), ("year", "<", today.year)]).action_close()
+
+    def _prepare_report_vals(self):
+        """Plain values printed on the yearly plan: the table the Sales Supervisor signs."""
+        self.ensure_one()
+        line_fields = self.env["qms.communication.plan.line"]._fields
+        methods = dict(line_fields["method"]._description_selection(self.env))
+        states = dict(line_fields["state"]._description_selection(self.env))
+        month_names = dict(line_fields["month"]._description_selection(self.env))
+        lines = self.line_ids.sorted(lambda line: (line.date_planned, line.partner_id.name or ""))
+        return {
+            "name": self.name,
+            "year": self.year,
+            "company": self.company_id.name,
+            "owner": self.user_id.name,
+            "state": dict(self._fields["state"]._description_selection(self.env))[self.state],
+            "approved_by": self.approved_by_id.name or "",
+            "approved_date": (self.approved_date and fields.Date.to_string(self.approved_date)) or "",
+            "lines": [
+                {
+                    "customer": line.partner_id.display_name,
+                    "method": methods.get(line.method, line.method),
+                    "when": fields.Date.to_string(line.date) if line.date else month_names.get(line.month, ""),
+                    "responsible": line.user_id.name or "",
+                    "state": states.get(line.state, line.state),
+                    "communication": line.communication_id.name or "",
+                }
+                for line in lines
+            ],
+            "done_count": self.done_count,
+            "planned_count": self.planned_count,
+            "missed_count": self.missed_count,
+            "line_count": self.line_count,
+            "progress": round(self.progress),
+        }
+

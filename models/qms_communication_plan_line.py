@@ -1,0 +1,220 @@
+import calendar
+from datetime import date
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+# Methods of communication with existing customers (4.2.2).
+METHODS = [
+    ("evaluation", "Customer Evaluation (Survey)"),
+    ("visit_phone", "Visit by Phone"),
+    ("visit_letter", "Visit by Letter"),
+    ("visit_email", "Visit by E-mail"),
+    ("visit_online", "Online Visit"),
+    ("visit_in_person", "Visit in Person"),
+    ("trade_show", "Trade Show"),
+    ("dealer_reception", "Dealer Reception"),
+]
+MONTHS = [
+    ("1", "January"), ("2", "February"), ("3", "March"), ("4", "April"), ("5", "May"), ("6", "June"),
+    ("7", "July"), ("8", "August"), ("9", "September"), ("10", "October"), ("11", "November"),
+    ("12", "December"),
+]
+# Fields that may still change on the lines of an approved plan: the outcome, not the plan.
+OUTCOME_FIELDS = {"state", "communication_id"}
+
+
+class QmsCommunicationPlanLine(models.Model):
+    """One planned communication activity with an existing customer."""
+
+    _name = "qms.communication.plan.line"
+    _description = "Planned Customer Communication"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date_planned, plan_id, id"
+    _rec_name = "partner_id"
+
+    plan_id = fields.Many2one("qms.communication.plan", required=True, ondelete="cascade", index=True)
+    plan_state = fields.Selection(related="plan_id.state", string="Plan Status")
+    company_id = fields.Many2one(related="plan_id.company_id", store=True)
+    year = fields.Integer(related="plan_id.year", store=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, index=True,
+        domain="[('is_company', '=', True)]")
+    method = fields.Selection(METHODS, required=True, default="visit_phone")
+    month = fields.Selection(MONTHS, string="Planned Month")
+    date = fields.Date(string="Planned Date", help="A precise day, when the activity is fixed to one.")
+    date_planned = fields.Date(
+        compute="_compute_date_planned", store=True, string="Due",
+        help="The planned date, or the first day of the planned month.")
+    date_deadline = fields.Date(
+        compute="_compute_date_planned", store=True, string="Due by",
+        help="The last day on which the activity can be done: the planned date or the month's end.")
+    user_id = fields.Many2one(
+        "res.users", string="Responsible", default=lambda self: self.env.user, index=True,
+        domain="[('share', '=', False)]")
+    state = fields.Selection(
+        [("planned", "Planned"), ("done", "Done"), ("missed", "Missed"), ("cancel", "Cancelled")],
+        default="planned", required=True, copy=False)
+    communication_ids = fields.One2many("qms.communication", "plan_line_id", string="Communications")
+    communication_id = fields.Many2one(
+        "qms.communication", string="Fulfilled by", copy=False, readonly=True,
+        help="The communication logged against this activity.")
+    note = fields.Char()
+
+    @api.depends("plan_id.year", "month", "date")
+    def _compute_date_planned(self):
+        for line in self:
+            if line.date:
+                line.date_planned = line.date_deadline = line.date
+            elif line.month and line.plan_id.year:
+                year, month = line.plan_id.year, int(line.month)
+                line.date_planned = date(year, month, 1)
+                line.date_deadline = date(year, month, calendar.monthrange(year, month)[1])
+            else:
+                line.date_planned = line.date_deadline = False
+
+    @api.depends("partner_id", "method", "date_planned")
+    def _compute_display_name(self):
+        methods = dict(self._fields["method"]._description_selection(self.env))
+        for line in self:
+            when = (line.date_planned and line.date_planned.strftime("%Y-%m")) or ""
+            line.display_name = " - ".join(
+                part for part in (line.partner_id.display_name, methods.get(line.method), when) if part)
+
+    @api.constrains("month", "date", "plan_id")
+    def _check_when(self):
+        for line in self:
+            if not line.month and not line.date:
+                raise ValidationError(self.env._(
+                    "Give a planned month or a date for the activity with %(customer)s.",
+                    customer=line.partner_id.display_name))
+            if line.date and line.date.year != line.plan_id.year:
+                raise ValidationError(self.env._(
+                    "The activity with %(customer)s is dated outside the plan's year %(year)s.",
+                    customer=line.partner_id.display_name, year=line.plan_id.year))
+
+    @api.constrains("partner_id")
+    def _check_partner_active(self):
+        for line in self:
+            if not line.partner_id.active:
+                raise ValidationError(self.env._(
+                    "The customer %(customer)s is archived: it cannot be planned.",
+                    customer=line.partner_id.display_name))
+
+    def _check_plan_editable(self, vals=None):
+        """Lines of an approved or closed plan are fixed, except their outcome.
+
+        ``vals`` are the values being written; None means the line is created or deleted.
+        """
+        if vals is None:
+            changes_plan = True
+        else:
+            # the outcome, activities and messages are bookkeeping, not the plan
+            changes_plan = any(
+                f not in OUTCOME_FIELDS and not f.startswith(("activity_", "message_")) for f in vals)
+        for line in self:
+            state = line.plan_id.state
+            if state == "closed" or (state == "approved" and changes_plan):
+                raise UserError(self.env._(
+                    "The plan %(plan)s is %(state)s: its activities can no longer be changed, only their "
+                    "status. Ask a Sales Supervisor to reset it to draft.",
+                    plan=line.plan_id.display_name,
+                    state=dict(line.plan_id._fields["state"]._description_selection(self.env))[state]))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        lines._check_plan_editable()
+        return lines
+
+    def write(self, vals):
+        self._check_plan_editable(vals)
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_approved_plan(self):
+        self._check_plan_editable()
+
+    def _sync_state_from_communications(self):
+        """A line is done as soon as a communication is logged against it (and planned again
+        when that communication goes away, missed if its time has passed)."""
+        today = fields.Date.context_today(self)
+        for line in self:
+            communication = line.communication_ids.sorted("date")[:1]
+            if communication:
+                line.write({"state": "done", "communication_id": communication.id})
+            elif line.state == "done":
+                late = line.date_deadline and line.date_deadline < today
+                line.write({"state": "missed" if late else "planned", "communication_id": False})
+
+    def action_cancel(self):
+        """Drop an activity from the plan; it no longer counts in plan vs. actual."""
+        self.filtered(lambda line: line.state in ("planned", "missed")).write({"state": "cancel"})
+        return True
+
+    def action_reset(self):
+        """Put a cancelled or missed activity back in the plan."""
+        self.filtered(lambda line: line.state in ("cancel", "missed")).write({"state": "planned"})
+        return True
+
+    def action_log_communication(self):
+        """Open a new communication prefilled from this activity: saving it marks the line done."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("qms_customer.qms_communication_action")
+        action.update({
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+            "context": {f"default_{k}": v for k, v in self._prepare_communication_vals().items()},
+        })
+        return action
+
+    def _prepare_communication_vals(self):
+        """Values of the communication that fulfils this activity."""
+        self.ensure_one()
+        if self.method.startswith("visit_"):
+            ctype, channel = "visit", self.method.removeprefix("visit_")
+        else:
+            ctype, channel = self.method, False
+        return {
+            "plan_line_id": self.id,
+            "partner_id": self.partner_id.id,
+            "communication_type": ctype,
+            "channel": channel,
+            "customer_status": "existing",
+            "user_id": self.user_id.id or self.env.uid,
+        }
+
+    @api.model
+    def _cron_mark_missed(self, today=None):
+        """Mark as missed the planned activities whose month (or date) has passed."""
+        today = today or fields.Date.context_today(self)
+        lines = self.search([("state", "=", "planned"), ("date_deadline", "<", today),
+                             ("plan_id.state", "in", ("draft", "approved"))])
+        lines.write({"state": "missed"})
+        return lines
+
+    @api.model
+    def _cron_remind_due(self, today=None):
+        """Schedule one to-do for each activity due this month; running it twice adds nothing."""
+        today = today or fields.Date.context_today(self)
+        first = today.replace(day=1)
+        last = today.replace(day=calendar.monthrange(today.year, today.month)[1])
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        lines = self.search([("state", "=", "planned"), ("plan_id.state", "=", "approved"),
+                             ("date_planned", "<=", last), ("date_deadline", ">=", first),
+                             ("user_id", "!=", False)])
+        # done reminders are archived, not deleted: look at them too, or they would come back
+        reminded = self.env["mail.activity"].with_context(active_test=False).search([
+            ("res_model", "=", self._name), ("res_id", "in", lines.ids), ("activity_type_id", "=", todo.id),
+        ])
+        already = {(act.res_id, act.user_id.id) for act in reminded}
+        new = lines.filtered(lambda line: (line.id, line.user_id.id) not in already)
+        for line in new:
+            line.activity_schedule(
+                "mail.mail_activity_data_todo",
+                date_deadline=max(line.date_deadline, today),
+                summary=self.env._("Customer communication due: %(activity)s", activity=line.display_name),
+                user_id=line.user_id.id,
+            )
+        return new

@@ -1,0 +1,137 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_datetime
+
+from .qms_customer_requirement import PRODUCT_KINDS
+
+
+class QmsCustomerVisit(models.Model):
+    """A customer visit received by the Sales department (clause 4.1.1).
+
+    The receptionist records the time, the place of reception and what the customer requires.
+    """
+
+    _name = "qms.customer.visit"
+    _description = "Customer Visit"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date_start desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(string="Reference", required=True, copy=False, readonly=True, default="/")
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, tracking=True, index=True, check_company=True)
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
+    user_id = fields.Many2one(
+        "res.users", string="Responsible", default=lambda self: self.env.user, tracking=True,
+        domain="[('share', '=', False)]")
+    visitor_ids = fields.One2many("qms.customer.visit.visitor", "visit_id", string="Visitors", copy=True)
+    date_start = fields.Datetime(
+        string="Start", required=True, default=fields.Datetime.now, tracking=True)
+    date_end = fields.Datetime(string="End", tracking=True)
+    duration = fields.Float(compute="_compute_duration", string="Duration (hours)")
+    place = fields.Char(string="Place of Reception", tracking=True)
+    receptionist_ids = fields.Many2many(
+        "res.users", "qms_customer_visit_receptionist_rel", "visit_id", "user_id", string="Receptionists",
+        default=lambda self: self.env.user, domain="[('share', '=', False)]")
+    purpose = fields.Text()
+    requirement_ids = fields.One2many("qms.customer.requirement", "visit_id", string="Requirements", copy=True)
+    requirement_count = fields.Integer(compute="_compute_requirement_count")
+    sale_order_id = fields.Many2one("sale.order", string="Sales Order", tracking=True, check_company=True,
+                                    domain="[('partner_id', 'child_of', partner_id)]")
+    communication_ids = fields.One2many("qms.communication", "visit_id", string="Communications")
+    note = fields.Html(string="Follow-up Notes")
+    state = fields.Selection(
+        [("draft", "Draft"), ("done", "Done"), ("cancel", "Cancelled")],
+        default="draft", required=True, tracking=True, copy=False)
+
+    @api.depends("date_start", "date_end")
+    def _compute_duration(self):
+        for visit in self:
+            if visit.date_start and visit.date_end:
+                visit.duration = (visit.date_end - visit.date_start).total_seconds() / 3600
+            else:
+                visit.duration = 0.0
+
+    @api.depends("requirement_ids")
+    def _compute_requirement_count(self):
+        for visit in self:
+            visit.requirement_count = len(visit.requirement_ids)
+
+    @api.constrains("date_start", "date_end")
+    def _check_dates(self):
+        for visit in self:
+            if visit.date_end and visit.date_start and visit.date_end < visit.date_start:
+                raise ValidationError(self.env._(
+                    "The visit %(visit)s cannot end before it starts.", visit=visit.display_name))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                vals["name"] = self.env["ir.sequence"].next_by_code("qms.customer.visit") or "/"
+        return super().create(vals_list)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_done(self):
+        if any(visit.state == "done" for visit in self):
+            raise UserError(self.env._("A recorded (done) visit cannot be deleted; cancel it instead."))
+
+    def action_done(self):
+        """Close the visit record once time, place and requirements are written down (4.1.1)."""
+        for visit in self:
+            if visit.state != "draft":
+                raise UserError(self.env._("Only a draft visit can be marked as done."))
+            if not visit.date_end:
+                raise UserError(self.env._("Enter when the visit %(visit)s ended before closing it.",
+                                           visit=visit.display_name))
+        self.write({"state": "done"})
+        return True
+
+    def action_cancel(self):
+        """Cancel a visit that did not take place."""
+        if any(visit.state == "cancel" for visit in self):
+            raise UserError(self.env._("This visit is already cancelled."))
+        self.write({"state": "cancel"})
+        return True
+
+    def action_draft(self):
+        """Reopen a done or cancelled visit to correct it."""
+        self.write({"state": "draft"})
+        return True
+
+    def action_view_requirements(self):
+        """Open the requirements heard during this visit in the register."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("qms_customer.qms_customer_requirement_action")
+        action["domain"] = [("visit_id", "=", self.id)]
+        action["context"] = {"default_visit_id": self.id}
+        return action
+
+    def _prepare_report_vals(self):
+        """Plain values printed on the visit record: no logic is left to the template."""
+        self.ensure_one()
+        kinds = dict(self.env["qms.customer.requirement"]._fields["kind"]._description_selection(self.env))
+        tz = self.env.user.tz or "UTC"
+        return {
+            "name": self.name,
+            "customer": self.partner_id.display_name,
+            "start": format_datetime(self.env, self.date_start, tz=tz) if self.date_start else "",
+            "end": format_datetime(self.env, self.date_end, tz=tz) if self.date_end else "",
+            "place": self.place or "",
+            "purpose": self.purpose or "",
+            "sale_order": self.sale_order_id.name or "",
+            "receptionists": ", ".join(self.receptionist_ids.mapped("name")),
+            "visitors": [
+                {"name": v.name, "title": v.title or "", "contact": v.contact or ""} for v in self.visitor_ids
+            ],
+            "requirements": [
+                {
+                    "kind": kinds.get(r.kind, r.kind),
+                    "product": r.product_id.display_name or "",
+                    "description": r.description,
+                    "is_product": r.kind in PRODUCT_KINDS,
+                }
+                for r in self.requirement_ids.sorted("id")  # in the order they were heard
+            ],
+            "state": dict(self._fields["state"]._description_selection(self.env))[self.state],
+        }
