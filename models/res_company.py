@@ -12,11 +12,27 @@ class ResCompany(models.Model):
     qms_complaint_close_days = fields.Integer(
         string="Days to Close a Complaint", default=30,
         help="Target number of days between receiving a complaint and closing it.")
+    qms_annual_report_doc_code = fields.Char(string="Annual Report Form Code", default="QR-8.2-03")
+    qms_service_doc_code = fields.Char(string="Service Acceptance Form Code", default="QR-8.2-04")
+    qms_warranty_start = fields.Selection([
+        ("delivery", "Delivery Date"),
+        ("invoice", "Invoice Date"),
+    ], string="Three Guarantees Counted From", default="delivery", required=True,
+        help="The days of the three guarantees (repair, replacement, refund) run from this date.")
+    qms_refund_days = fields.Integer(string="Refund Within (Days)", default=7)
+    qms_replacement_days = fields.Integer(string="Replacement Within (Days)", default=15)
+    qms_repair_days = fields.Integer(string="Repair Within (Days)", default=365)
 
     def _qms_document_header(self, kind):
-        """Header values of a controlled form ('complaint' or 'corrective_action')."""
+        """Header values of a controlled form: 'complaint', 'corrective_action', 'annual_report'
+        or 'service'."""
         self.ensure_one()
-        code = self.qms_complaint_doc_code if kind == "complaint" else self.qms_action_doc_code
+        code = {
+            "complaint": self.qms_complaint_doc_code,
+            "corrective_action": self.qms_action_doc_code,
+            "annual_report": self.qms_annual_report_doc_code,
+            "service": self.qms_service_doc_code,
+        }[kind]
         return {"code": code or "", "edition": self.qms_doc_edition or "", "revision": self.qms_doc_revision or ""}
 
     def _qms_next_complaint_numbers(self, count=1):

@@ -59,7 +59,7 @@ def test_install_without_demo_then_uninstall(fresh_db):
     assert _psql(fresh_db, """
         SELECT string_agg(m.model, ',') FROM ir_model m
         JOIN ir_model_data d ON d.model='ir.model' AND d.res_id=m.id AND d.module='qms_customer'
-        WHERE NOT m.transient AND NOT EXISTS (SELECT 1 FROM ir_model_access a WHERE a.model_id=m.id)
+        WHERE NOT m.transient AND NOT m.abstract AND NOT EXISTS (SELECT 1 FROM ir_model_access a WHERE a.model_id=m.id)
     """) == ""
 
     run = _odoo("module", "uninstall", "-c", CONF, "-d", fresh_db, "qms_customer")
