@@ -22,7 +22,7 @@ Runs the company's ISO 9001 procedure inside Odoo:
     "author": "qms_customer developers",
     "website": "https://www.odoo.com/documentation/19.0/",
     "license": "LGPL-3",
-    "depends": ["sale_management", "hr", "mail", "repair"],
+    "depends": ["sale_management", "hr", "mail", "repair", "survey"],
     "data": [
         "security/qms_customer_security.xml",
         "security/ir.model.access.csv",
@@ -58,6 +58,8 @@ Runs the company's ISO 9001 procedure inside Odoo:
         "data/qms_service_request_data.xml",
         "report/qms_service_request_templates.xml",
         "views/qms_service_request_views.xml",
+        "data/survey_customer_evaluation_data.xml",
+        "views/qms_evaluation_survey_views.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",

@@ -295,7 +295,7 @@ class QmsAnnualReport(models.Model):
             report._workflow_write({"state": "submitted", "submitted_by_id": self.env.uid,
                                     "submitted_date": fields.Datetime.now()})
             report._freeze_pdf()
-            if not report.has_data:
+            if not report.has_data and report.kind == "complaint":
                 report.message_post(body=self.env._("No complaint was received in %s.", report.year))
         return True
 

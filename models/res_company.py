@@ -47,3 +47,16 @@ class ResCompany(models.Model):
                 "company_id": self.id, "prefix": "CS/%(year)s/", "padding": 5,
             })
         return [sequence._next() for _i in range(count)]
+
+    # Customer evaluation (4.2.2 a): the survey sent to customers.
+    qms_evaluation_survey_id = fields.Many2one(
+        "survey.survey", string="Customer Evaluation Survey",
+        default=lambda self: self.env.ref("qms_customer.survey_customer_evaluation", raise_if_not_found=False),
+        help="The survey sent to customers for a customer evaluation; its 1-5 ratings become the "
+             "communication's satisfaction score.")
+
+    def _qms_set_default_evaluation_survey(self):
+        """Give the default customer evaluation survey to the companies that have none."""
+        survey = self.env.ref("qms_customer.survey_customer_evaluation", raise_if_not_found=False)
+        if survey:
+            self.sudo().search([("qms_evaluation_survey_id", "=", False)]).qms_evaluation_survey_id = survey

@@ -15,3 +15,4 @@ class ResConfigSettings(models.TransientModel):
     qms_refund_days = fields.Integer(related="company_id.qms_refund_days", readonly=False)
     qms_replacement_days = fields.Integer(related="company_id.qms_replacement_days", readonly=False)
     qms_repair_days = fields.Integer(related="company_id.qms_repair_days", readonly=False)
+    qms_evaluation_survey_id = fields.Many2one(related="company_id.qms_evaluation_survey_id", readonly=False)

@@ -17,3 +17,5 @@ from . import test_communication_access
 from . import test_communication_reports
 from . import test_communication_complaint
 from . import test_communication_ui
+from . import test_survey_evaluation
+from . import test_satisfaction
