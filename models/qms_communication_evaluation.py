@@ -11,7 +11,8 @@ class QmsCommunication(models.Model):
     commercial_partner_id = fields.Many2one(
         related="partner_id.commercial_partner_id", store=True, index=True, string="Customer Company")
     survey_user_input_ids = fields.One2many(
-        "survey.user_input", "qms_communication_id", string="Evaluation Answers")
+        "survey.user_input", "qms_communication_id", string="Evaluation Answers",
+        groups="survey.group_survey_user")
     survey_user_input_id = fields.Many2one(
         "survey.user_input", string="Evaluation Survey Answer", compute="_compute_survey_user_input_id",
         compute_sudo=True)
@@ -59,7 +60,7 @@ class QmsCommunication(models.Model):
                 raise UserError(self.env._(
                     "Choose the customer evaluation survey of %(company)s in the settings first.",
                     company=comm.company_id.name))
-            answer = comm.survey_user_input_id
+            answer = comm.sudo().survey_user_input_id
             if answer.state == "done":
                 raise UserError(self.env._(
                     "The customer already answered the evaluation of %(communication)s.",

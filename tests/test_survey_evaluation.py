@@ -67,7 +67,7 @@ class TestSurveyEvaluation(QmsCommunicationCommon):
         self.assertEqual(communication.communication_type, "evaluation")
         self.assertEqual(self.line_eval.state, "done")
         self.assertEqual(self.line_eval.communication_id, communication)
-        answer = communication.survey_user_input_id
+        answer = communication.sudo().survey_user_input_id
         self.assertEqual(answer.survey_id, self.survey)
         self.assertEqual(answer.partner_id, self.contact_a, "the contact with an e-mail address is invited")
         self.assertEqual(answer.qms_communication_id, communication)
@@ -78,7 +78,7 @@ class TestSurveyEvaluation(QmsCommunicationCommon):
         self.assertIn("Customer evaluation survey", communication.message_ids[0].body)
         # sending again re-sends the same invitation, a second activity reuses the communication
         self.line_eval.with_user(self.sales).action_send_evaluation()
-        self.assertEqual(communication.survey_user_input_ids, answer)
+        self.assertEqual(communication.sudo().survey_user_input_ids, answer)
         self.assertEqual(len(self.line_eval.communication_ids), 1)
 
     def test_send_refused_with_clear_errors(self):
@@ -91,12 +91,12 @@ class TestSurveyEvaluation(QmsCommunicationCommon):
         communication = self._evaluation()
         with self.assertRaises(UserError):
             communication.action_send_evaluation()
-        self.assertFalse(communication.survey_user_input_ids, "nothing half-written")
+        self.assertFalse(communication.sudo().survey_user_input_ids, "nothing half-written")
         self.contact_a.email = "contact.a@example.com"
         self.env.company.qms_evaluation_survey_id = False
         with self.assertRaises(UserError):
             communication.action_send_evaluation()
-        self.assertFalse(communication.survey_user_input_ids)
+        self.assertFalse(communication.sudo().survey_user_input_ids)
 
     def test_only_sales_may_send(self):
         communication = self._evaluation()
@@ -104,13 +104,13 @@ class TestSurveyEvaluation(QmsCommunicationCommon):
             communication.with_user(self.employee).action_send_evaluation()
         with self.assertRaises(AccessError):
             communication.with_user(self.gm).action_send_evaluation()
-        self.assertFalse(communication.survey_user_input_ids)
+        self.assertFalse(communication.sudo().survey_user_input_ids)
 
     # --- answers ---------------------------------------------------------------------------------------
     def test_answers_set_score_and_comment(self):
         communication = self._evaluation()
         communication.action_send_evaluation()
-        answer = communication.survey_user_input_id
+        answer = communication.sudo().survey_user_input_id
         # (5 + 4 + 3 + 5) / 4 = 4.25 -> 4
         self._answer(answer, 5, 4, 3, 5, comment="Faster deliveries, please")
         self.assertEqual(answer.state, "done")
@@ -127,14 +127,14 @@ class TestSurveyEvaluation(QmsCommunicationCommon):
         communication.action_send_evaluation()
         # (3 + 4 + 3 + 4) / 4 = 3.5 -> 4; no comment keeps the comment typed by hand
         communication.satisfaction_comment = "Said on the phone"
-        self._answer(communication.survey_user_input_id, 3, 4, 3, 4)
+        self._answer(communication.sudo().survey_user_input_id, 3, 4, 3, 4)
         self.assertEqual(communication.satisfaction_score, 4)
         self.assertEqual(communication.satisfaction_comment, "Said on the phone")
 
     def test_other_scales_are_brought_to_one_to_five(self):
         survey = self.env["survey.survey"].create({
             "title": "Ten-point evaluation", "access_mode": "token",
-            "question_ids": [
+            "question_and_page_ids": [
                 Command.create({"title": "Rate us", "question_type": "scale", "scale_min": 0, "scale_max": 10}),
                 Command.create({"title": "Rate our service", "question_type": "numerical_box"}),
             ],
@@ -142,7 +142,7 @@ class TestSurveyEvaluation(QmsCommunicationCommon):
         self.env.company.qms_evaluation_survey_id = survey
         communication = self._evaluation()
         communication.action_send_evaluation()
-        answer = communication.survey_user_input_id
+        answer = communication.sudo().survey_user_input_id
         self.assertEqual(answer.survey_id, survey)
         scale, numerical = survey.question_ids.sorted("id")
         Line = self.env["survey.user_input.line"].sudo()
@@ -156,7 +156,7 @@ class TestSurveyEvaluation(QmsCommunicationCommon):
     def test_survey_without_ratings_leaves_the_score(self):
         communication = self._evaluation(satisfaction_score=2)
         communication.action_send_evaluation()
-        answer = communication.survey_user_input_id
+        answer = communication.sudo().survey_user_input_id
         self.env["survey.user_input.line"].sudo().create({
             "user_input_id": answer.id, "question_id": self.q_quality.id, "skipped": True})
         answer._mark_done()
