@@ -27,4 +27,3 @@ from . import qms_communication
 from . import survey_user_input
 from . import qms_communication_evaluation
 from . import qms_communication_plan_line_evaluation
-from . import qms_annual_report_satisfaction

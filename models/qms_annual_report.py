@@ -1,5 +1,5 @@
 import json
-from datetime import datetime
+from datetime import date, datetime
 
 from markupsafe import Markup, escape
 
@@ -153,16 +153,20 @@ class QmsAnnualReport(models.Model):
             })
         return True
 
+    satisfaction_analysis = fields.Text(
+        string="Analysis and Conclusions",
+        help="The management representative's analysis and evaluation of the customer communication "
+             "results (service verification, 4.4.3); frozen with the figures on submission.")
+
     def _get_figures(self):
         self.ensure_one()
         return json.loads(self.figures_json) if self.figures_json else {}
 
     def _compute_figures(self):
         self.ensure_one()
-        if self.kind == "complaint":
-            return self._compute_complaint_figures(self.year, self.close_target_days)
-        # the satisfaction figures come from the customer evaluations (not built yet)
-        return {"kind": self.kind, "year": self.year, "total": 0, "cancelled": 0}
+        if self.kind == "satisfaction":
+            return self._compute_satisfaction_figures(self.year)
+        return self._compute_complaint_figures(self.year, self.close_target_days)
 
     @api.model
     def _year_bounds(self, year):
@@ -295,8 +299,15 @@ class QmsAnnualReport(models.Model):
             report._workflow_write({"state": "submitted", "submitted_by_id": self.env.uid,
                                     "submitted_date": fields.Datetime.now()})
             report._freeze_pdf()
-            if not report.has_data and report.kind == "complaint":
-                report.message_post(body=self.env._("No complaint was received in %s.", report.year))
+            if report.kind == "complaint":
+                if not report.has_data:
+                    report.message_post(body=self.env._("No complaint was received in %s.", report.year))
+                continue
+            # 4.4.3: the management representative reports customer satisfaction to the general manager
+            if not report.has_data:
+                report.message_post(body=self.env._("No customer satisfaction score was recorded in %s.",
+                                                    report.year))
+            report._notify_general_manager()
         return True
 
     def _pdf_attachment_name(self):
@@ -386,8 +397,8 @@ class QmsAnnualReport(models.Model):
             "mgmt_rep": stamp(self.mgmt_rep_sign_id, self.mgmt_rep_sign_date),
             "review_date": fields.Date.to_string(self.review_date) if self.review_date else "",
         }
-        if self.kind != "complaint":
-            return values
+        if self.kind == "satisfaction":
+            return self._get_satisfaction_report_values(values)
         complaint = "qms.complaint"
         months = [str(m) for m in range(1, 13)]
 
@@ -440,3 +451,116 @@ class QmsAnnualReport(models.Model):
                 label_width + bar + 4, y + bar_height - 4, value))
         parts.append(Markup("</svg>"))
         return Markup("").join(parts)
+
+    # --- the customer satisfaction report (clause 4.4.3) -----------------------------------------
+    @staticmethod
+    def _mean(total, count):
+        return round(total / count, 2) if count else None
+
+    def _compute_satisfaction_figures(self, year, with_previous=True):
+        """Satisfaction of `year` (UTC) by grouped reads only: the number of queries does not
+        depend on the number of communications, customers or requirements."""
+        self.ensure_one()
+        Communication = self.env["qms.communication"].sudo().with_context(tz="UTC", active_test=False)
+        start, end = self._year_bounds(year)
+        domain = [("company_id", "=", self.company_id.id), ("date", ">=", start), ("date", "<", end),
+                  ("satisfaction_score", ">", 0)]
+        [(count, total)] = Communication._read_group(domain, [], ["__count", "satisfaction_score:sum"])
+        figures = {
+            "kind": "satisfaction",
+            "year": year,
+            "total": count,
+            "cancelled": 0,
+            "mean": self._mean(total or 0, count),
+        }
+        if not with_previous:
+            return figures
+        by_quarter = {quarter: (n, s) for quarter, n, s in Communication._read_group(
+            domain, ["date:quarter_number"], ["__count", "satisfaction_score:sum"])}
+        figures["by_quarter"] = []
+        for quarter in range(1, 5):
+            n, s = by_quarter.get(quarter, (0, 0))
+            figures["by_quarter"].append([quarter, n, self._mean(s, n)])
+        per_customer = Communication._read_group(
+            domain, ["commercial_partner_id"], ["__count", "satisfaction_score:sum"])
+        customers, segments = [], {}
+        no_segment = self.env._("No segment")
+        for partner, n, s in per_customer:
+            customers.append([partner.display_name, n, self._mean(s, n)])
+            for segment in (partner.category_id.mapped("display_name") or [no_segment]):
+                seg_n, seg_s = segments.get(segment, (0, 0))
+                segments[segment] = (seg_n + n, seg_s + s)
+        figures["by_customer"] = sorted(customers, key=lambda row: row[0])
+        figures["lowest_customers"] = sorted(customers, key=lambda row: (row[2], -row[1], row[0]))[:TOP]
+        figures["by_segment"] = sorted(
+            ([segment, n, self._mean(s, n)] for segment, (n, s) in segments.items()), key=lambda row: row[0])
+        figures["by_score"] = {str(score): n for score, n in Communication._read_group(
+            domain, ["satisfaction_score"], ["__count"])}
+        figures["evaluations"] = self._evaluation_statistics(start, end)
+        figures.update(self._requirement_themes(year))
+        figures["previous"] = self._compute_satisfaction_figures(year - 1, with_previous=False)
+        return figures
+
+    def _evaluation_statistics(self, start, end):
+        """Evaluation surveys sent for the year's communications, and how many were answered."""
+        UserInput = self.env["survey.user_input"].sudo()
+        domain = [("qms_communication_id.company_id", "=", self.company_id.id),
+                  ("qms_communication_id.date", ">=", start), ("qms_communication_id.date", "<", end),
+                  ("test_entry", "=", False)]
+        by_state = dict(UserInput._read_group(domain, ["state"], ["__count"]))
+        sent = sum(by_state.values())
+        answered = by_state.get("done", 0)
+        return {"sent": sent, "answered": answered,
+                "answered_pct": round(100.0 * answered / sent, 1) if sent else None}
+
+    def _requirement_themes(self, year):
+        """Recurring requirement themes of the year: requirements by kind, and the products most
+        often named."""
+        Requirement = self.env["qms.customer.requirement"].sudo()
+        domain = [("company_id", "=", self.company_id.id),
+                  ("date", ">=", date(year, 1, 1)), ("date", "<", date(year + 1, 1, 1))]
+        by_kind = dict(Requirement._read_group(domain, ["kind"], ["__count"]))
+        products = sorted(
+            ([product.display_name, n] for product, n in Requirement._read_group(
+                [*domain, ("product_id", "!=", False)], ["product_id"], ["__count"])),
+            key=lambda row: (-row[1], row[0]))
+        return {"requirements_by_kind": by_kind, "requirements_total": sum(by_kind.values()),
+                "requirement_products": products[:TOP]}
+
+    def _notify_general_manager(self):
+        """An activity and a notification for each general manager of the report's company."""
+        self.ensure_one()
+        managers = self.env.ref("qms_customer.group_qms_general_manager").sudo().all_user_ids.filtered(
+            lambda user: user.active and not user.share and self.company_id in user.company_ids)
+        summary = self.env._("Customer satisfaction report %(year)s to read", year=self.year)
+        for manager in managers:
+            self.activity_schedule(
+                "mail.mail_activity_data_todo", user_id=manager.id, summary=summary,
+                note=self.env._("The management representative submitted the customer satisfaction report."))
+        if managers:
+            self.message_post(
+                body=Markup("<p>%s</p>") % self.env._(
+                    "The customer satisfaction report %(year)s is submitted to the General Manager.",
+                    year=self.year),
+                partner_ids=managers.partner_id.ids, subtype_xmlid="mail.mt_comment")
+
+    def _get_satisfaction_report_values(self, values):
+        """Plain values of the satisfaction report for the PDF and the form."""
+        figures = values["figures"]
+        previous = figures.get("previous", {})
+        kinds = self._selection_labels("qms.customer.requirement", "kind")
+        by_kind = figures.get("requirements_by_kind", {})
+        quarters = figures.get("by_quarter", [])
+        values.update({
+            "analysis": self.satisfaction_analysis or "",
+            "requirements_by_kind": [[kinds[key], by_kind[key]] for key in kinds if by_kind.get(key)],
+            "by_quarter": [[self.env._("Q%s", row[0]), row[1], row[2]] for row in quarters],
+            "by_score": [[str(score), figures.get("by_score", {}).get(str(score), 0)] for score in range(1, 6)],
+            "comparison": [
+                [self.env._("Responses"), previous.get("total", 0), figures.get("total", 0)],
+                [self.env._("Mean satisfaction (1-5)"), previous.get("mean"), figures.get("mean")],
+            ],
+        })
+        values["chart_quarter"] = self._svg_bar_chart([[row[0], row[2] or 0] for row in values["by_quarter"]])
+        values["chart_score"] = self._svg_bar_chart(values["by_score"])
+        return values
