@@ -17,3 +17,6 @@ from . import test_communication_access
 from . import test_communication_reports
 from . import test_communication_complaint
 from . import test_communication_ui
+from . import test_portal
+from . import test_mail_intake
+from . import test_tours
