@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import email_normalize, html2plaintext, plaintext2html
+from odoo.tools.mail import parse_contact_from_email
 from odoo.tools.mimetypes import guess_mimetype
 
 # What a customer may attach on the portal: photos (and a PDF, e.g. a delivery note).
@@ -172,12 +173,10 @@ class QmsComplaint(models.Model):
         complaint = self.sudo().with_context(mail_create_nosubscribe=True).create(
             self._prepare_portal_complaint_vals(order, partner, vals_lines, description, customer_request))
         complaint.message_subscribe(partner_ids=partner.ids)
-        attachment_ids = self.env["ir.attachment"].sudo().create([{
-            "name": name, "raw": content, "res_model": complaint._name, "res_id": complaint.id,
-        } for name, content in files]).ids
+        # the photos go into the thread, from the customer, attached to the slip
         complaint.message_post(
             body=self.env._("Complaint recorded on the customer portal."), author_id=partner.id,
-            message_type="comment", subtype_xmlid="mail.mt_comment", attachment_ids=attachment_ids)
+            message_type="comment", subtype_xmlid="mail.mt_comment", attachments=files)
         complaint._notify_new_external_complaint(self.env._("New complaint %(slip)s from the portal (%(customer)s)",
                                                             slip=complaint.name,
                                                             customer=complaint.partner_id.display_name))
@@ -248,8 +247,12 @@ class QmsComplaint(models.Model):
 
     @api.model
     def _users_of_company(self, group_xmlid, company):
-        group = self.env.ref(group_xmlid)
+        # sudo: whoever triggers the step may not read the other users' companies
+        group = self.env.ref(group_xmlid).sudo()
         return group.all_user_ids.filtered(lambda u: not u.share and company in u.company_ids)
+
+    def _users_of(self, group_xmlid):
+        return self._users_of_company(group_xmlid, self.company_id)
 
     def _notify_new_external_complaint(self, summary):
         """A complaint arrived from outside (portal, e-mail): the Sales supervisors get an activity
@@ -285,7 +288,7 @@ class QmsComplaint(models.Model):
             contact = self.env["res.partner"].search(
                 [("email_normalized", "=", normalized), ("company_id", "in", [False, company.id])], limit=1)
         if not contact:
-            name, email = self.env["res.partner"]._parse_partner_name(email_from)
+            name, email = parse_contact_from_email(email_from)
             contact = self.env["res.partner"].create({"name": name or email or email_from, "email": email})
         subject = msg_dict.get("subject") or ""
         body = msg_dict.get("body") or ""

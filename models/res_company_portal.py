@@ -20,7 +20,7 @@ class ResCompany(models.Model):
     @api.model
     def _qms_install_complaint_aliases(self):
         """At install: every existing company gets its complaints alias."""
-        self.sudo().with_context(active_test=False).search([])._qms_ensure_complaint_alias()
+        self.sudo().with_context(active_test=False).search([], order="id")._qms_ensure_complaint_alias()
 
     def _qms_ensure_complaint_alias(self):
         """Give each company its complaints alias (default complaints@<company domain>)."""

@@ -1,5 +1,7 @@
 import base64
 
+from markupsafe import Markup
+
 from odoo.addons.mail.tests.common import MailCase
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
@@ -228,14 +230,18 @@ class TestPortalNotifications(QmsPortalCommon, MailCase):
         complaint = self._portal_complaint().sudo()
         with self.mock_mail_gateway():
             complaint.with_user(self.sales).message_post(
-                body="<p>We are looking into it.</p>", message_type="comment", subtype_xmlid="mail.mt_comment")
+                body=Markup("<p>We are looking into it.</p>"), message_type="comment", subtype_xmlid="mail.mt_comment")
         mail = next(m for m in self._mails if self.contact.email in "".join(m["email_to"]))
+        # the button opens /mail/view, which sends the customer to the portal page with the token
         self.assertIn(f"access_token={complaint.access_token}", mail["body"])
-        self.assertIn(f"/my/complaints/{complaint.id}", mail["body"])
+        self.assertIn(f"model=qms.complaint&amp;pid={self.contact.id}", mail["body"])
+        self.assertEqual(complaint.with_user(self.portal)._get_access_action()["url"], complaint._get_share_url())
+        self.assertIn(f"/my/complaints/{complaint.id}?access_token=", complaint._get_share_url())
 
     def test_internal_note_is_not_sent_to_the_customer(self):
         complaint = self._portal_complaint().sudo()
         with self.mock_mail_gateway():
             complaint.with_user(self.sales).message_post(
-                body="<p>Internal: customer misused it.</p>", message_type="comment", subtype_xmlid="mail.mt_note")
+                body=Markup("<p>Internal: customer misused it.</p>"), message_type="comment",
+                subtype_xmlid="mail.mt_note")
         self.assertFalse([m for m in self._mails if self.contact.email in "".join(m["email_to"])])
