@@ -251,9 +251,6 @@ class QmsComplaint(models.Model):
         group = self.env.ref(group_xmlid).sudo()
         return group.all_user_ids.filtered(lambda u: not u.share and company in u.company_ids)
 
-    def _users_of(self, group_xmlid):
-        return self._users_of_company(group_xmlid, self.company_id)
-
     def _notify_new_external_complaint(self, summary):
         """A complaint arrived from outside (portal, e-mail): the Sales supervisors get an activity
         to check it and submit it for review (clause 4.3.1: report it at once)."""
