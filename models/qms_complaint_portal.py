@@ -292,6 +292,7 @@ class QmsComplaint(models.Model):
         description = (f"<p><strong>{plaintext2html(subject)[3:-4]}</strong></p>" if subject else "") + body
         receiver = self.env.user if not self.env.user.share else self.env.ref("base.user_root")
         return {
+            "name": "/",  # numbered from the company's sequence, not named after the subject
             "partner_id": contact.commercial_partner_id.id,
             "contact_id": contact.id,
             "company_id": company.id,

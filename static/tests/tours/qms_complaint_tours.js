@@ -86,8 +86,13 @@ tours.add("qms_chain_sales_tour", {
         openTab("reply"),
         {
             content: "Say how the customer was answered",
-            trigger: ".o_field_widget[name='reply_channel'] select",
-            run: "selectByLabel Phone",
+            trigger: ".o_field_widget[name='reply_channel'] .o_select_menu_toggler",
+            run: "click",
+        },
+        {
+            content: "By phone",
+            trigger: ".o_select_menu_menu .o_select_menu_item:contains('Phone')",
+            run: "click",
         },
         {
             content: "Write the answer",
