@@ -20,3 +20,4 @@ from . import test_communication_ui
 from . import test_portal
 from . import test_mail_intake
 from . import test_tours
+from . import test_portal_controller
