@@ -80,3 +80,19 @@ class TestTours(HttpCase, QmsCommon):
         posted = complaint.message_ids.filtered(lambda m: "left side" in (m.body or ""))
         self.assertEqual(posted.author_id, self.contact)
         self.assertFalse(posted.subtype_id.internal)
+
+    def test_plan_line_is_fulfilled_by_logging_a_communication(self):
+        plan = self.env["qms.communication.plan"].create({
+            "year": 2090,  # one plan per company and year: the demo data has this year's
+            "user_id": self.sales.id,
+            "line_ids": [(0, 0, {"partner_id": self.customer.id, "method": "visit_phone", "month": "3",
+                                  "user_id": self.sales.id})],
+        })
+        line = plan.line_ids
+        self.assertEqual(line.state, "planned")
+        self.start_tour(f"/odoo/action-qms_customer.qms_communication_plan_line_action/{line.id}",
+                        "qms_plan_line_log_communication_tour", login="t_sales")
+        line.invalidate_recordset()
+        self.assertEqual(line.state, "done")
+        self.assertEqual(line.communication_id.partner_id, self.customer)
+        self.assertIn("happy with the desks", line.communication_id.summary)

@@ -123,3 +123,32 @@ tours.add("qms_chain_mgmt_rep_tour", {
         },
     ],
 });
+
+// (d) Clause 4.2.1: a planned communication activity is fulfilled by logging the communication.
+tours.add("qms_plan_line_log_communication_tour", {
+    steps: () => [
+        {
+            content: "Log the communication planned on this line",
+            trigger: ".o_form_view .o_form_statusbar button[name='action_log_communication']",
+            run: "click",
+        },
+        {
+            content: "The communication is prefilled with the planned customer",
+            trigger: ".o_form_view .o_field_widget[name='partner_id'] input:value(Tour Customer Ltd)",
+        },
+        {
+            content: "Summarise the call",
+            trigger: ".o_field_html[name='summary'] .odoo-editor-editable div.o-paragraph",
+            run: "editor Yearly check-in call: happy with the desks (tour).",
+        },
+        {
+            content: "Save the communication",
+            trigger: ".o_form_view .o_form_button_save",
+            run: "click",
+        },
+        {
+            content: "Saved",
+            trigger: ".o_form_view .o_form_saved, .o_form_view:not(:has(.o_form_button_save:visible))",
+        },
+    ],
+});
