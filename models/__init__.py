@@ -25,6 +25,4 @@ from . import qms_communication_plan
 from . import qms_communication_plan_line
 from . import qms_communication
 from . import mail_thread
-from . import res_company_portal
-from . import res_config_settings_portal
 from . import qms_complaint_portal
