@@ -1,6 +1,6 @@
 import re
 
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, JsonRpcException, new_test_user, tagged
 
 from .test_portal import PNG, QmsPortalCommon
 
@@ -75,3 +75,22 @@ class TestPortalPages(HttpCase, QmsPortalCommon):
         self.authenticate(user.login, user.login)
         counters = self.make_jsonrpc_request("/my/counters", {"counters": ["qms_complaint_count"]})
         self.assertEqual(counters["qms_complaint_count"], 0)
+
+    def test_portal_thread_hides_internal_notes(self):
+        note = self.mine.message_post(body="Internal: glue batch 42", message_type="comment",
+                                      subtype_xmlid="mail.mt_note")
+        answer = self.mine.message_post(body="We will replace the desks", message_type="comment",
+                                        subtype_xmlid="mail.mt_comment")
+        self.authenticate("t_portal_pat", "t_portal_pat")
+        result = self.make_jsonrpc_request("/mail/thread/messages", {
+            "thread_model": "qms.complaint", "thread_id": self.mine.id, "fetch_params": {"limit": 30}})
+        self.assertIn(answer.id, result["messages"])
+        self.assertNotIn(note.id, result["messages"])
+        # another customer's thread is closed to them: refused, or nothing of it returned
+        try:
+            other = self.make_jsonrpc_request("/mail/thread/messages", {
+                "thread_model": "qms.complaint", "thread_id": self.theirs.id, "fetch_params": {"limit": 30}})
+        except JsonRpcException:
+            other = {"messages": []}
+        self.assertTrue(self.theirs.message_ids)
+        self.assertFalse(set(other["messages"]) & set(self.theirs.message_ids.ids))
