@@ -22,7 +22,7 @@ Runs the company's ISO 9001 procedure inside Odoo:
     "author": "qms_customer developers",
     "website": "https://www.odoo.com/documentation/19.0/",
     "license": "LGPL-3",
-    "depends": ["sale_management", "hr", "mail", "repair", "survey"],
+    "depends": ["sale_management", "hr", "mail", "repair", "survey", "portal"],
     "data": [
         "security/qms_customer_security.xml",
         "security/ir.model.access.csv",
@@ -60,12 +60,21 @@ Runs the company's ISO 9001 procedure inside Odoo:
         "views/qms_service_request_views.xml",
         "data/survey_customer_evaluation_data.xml",
         "views/qms_evaluation_survey_views.xml",
+        "data/mail_alias_data.xml",
+        "views/qms_complaint_portal_views.xml",
+        "views/qms_complaint_portal_templates.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",
         "demo/qms_complaint_demo.xml",
         "demo/qms_service_demo.xml",
         "demo/qms_communication_demo.xml",
+        "demo/qms_complaint_portal_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "qms_customer/static/tests/tours/**/*",
+        ],
+    },
     "application": True,
 }

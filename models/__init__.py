@@ -27,3 +27,5 @@ from . import qms_communication
 from . import survey_user_input
 from . import qms_communication_evaluation
 from . import qms_communication_plan_line_evaluation
+from . import mail_thread
+from . import qms_complaint_portal

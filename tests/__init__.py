@@ -19,3 +19,7 @@ from . import test_communication_complaint
 from . import test_communication_ui
 from . import test_survey_evaluation
 from . import test_satisfaction
+from . import test_portal
+from . import test_mail_intake
+from . import test_tours
+from . import test_portal_controller

@@ -1,0 +1,112 @@
+from odoo import http
+from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.addons.portal.controllers.portal import pager as portal_pager
+from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
+from odoo.http import request
+
+
+class QmsComplaintPortal(CustomerPortal):
+    """My complaints: counter on the portal home, list, detail page with the chatter, and the
+    form to record a complaint against one of the customer's own sales orders."""
+
+    def _prepare_home_portal_values(self, counters):
+        values = super()._prepare_home_portal_values(counters)
+        if "qms_complaint_count" in counters:
+            Complaint = request.env["qms.complaint"]
+            values["qms_complaint_count"] = Complaint.search_count(
+                self._prepare_qms_complaints_domain(request.env.user.partner_id)) \
+                if Complaint.has_access("read") else 0
+        return values
+
+    def _prepare_qms_complaints_domain(self, partner):
+        return [("commercial_partner_id", "=", partner.commercial_partner_id.id)]
+
+    def _get_qms_complaint_searchbar_sortings(self):
+        return {
+            "date": {"label": request.env._("Newest"), "order": "received_date desc, id desc"},
+            "name": {"label": request.env._("Reference"), "order": "name desc"},
+            "state": {"label": request.env._("Stage"), "order": "state, received_date desc"},
+        }
+
+    @http.route(["/my/complaints", "/my/complaints/page/<int:page>"], type="http", auth="user", website=True)
+    def portal_my_qms_complaints(self, page=1, sortby=None, **kw):
+        Complaint = request.env["qms.complaint"]
+        values = self._prepare_portal_layout_values()
+        domain = self._prepare_qms_complaints_domain(request.env.user.partner_id)
+        sortings = self._get_qms_complaint_searchbar_sortings()
+        sortby = sortby if sortby in sortings else "date"
+        can_read = Complaint.has_access("read")
+        pager = portal_pager(
+            url="/my/complaints", url_args={"sortby": sortby},
+            total=Complaint.search_count(domain) if can_read else 0, page=page, step=self._items_per_page)
+        complaints = Complaint.search(
+            domain, order=sortings[sortby]["order"], limit=self._items_per_page, offset=pager["offset"]) \
+            if can_read else Complaint
+        request.session["my_qms_complaints_history"] = complaints.ids[:100]
+        values.update({
+            "complaints": complaints.sudo(),
+            "page_name": "qms_complaint",
+            "pager": pager,
+            "default_url": "/my/complaints",
+            "searchbar_sortings": sortings,
+            "sortby": sortby,
+            "can_record": bool(request.env["sale.order"].sudo().search_count(
+                Complaint._portal_orders_domain(request.env.user.partner_id), limit=1)),
+        })
+        return request.render("qms_customer.portal_my_qms_complaints", values)
+
+    @http.route(["/my/complaints/<int:complaint_id>"], type="http", auth="public", website=True)
+    def portal_my_qms_complaint(self, complaint_id, access_token=None, **kw):
+        try:
+            complaint_sudo = self._document_check_access("qms.complaint", complaint_id, access_token=access_token)
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        values = self._prepare_portal_layout_values()
+        values.update({
+            "complaint": complaint_sudo,
+            "page_name": "qms_complaint",
+            "actions": complaint_sudo._get_portal_action_summary(),
+            "show_reply": complaint_sudo._portal_reply_visible(),
+            "created": kw.get("created"),
+        })
+        values = self._get_page_view_values(
+            complaint_sudo, access_token, values, "my_qms_complaints_history", False, **kw)
+        return request.render("qms_customer.portal_my_qms_complaint", values)
+
+    @http.route(["/my/complaints/new"], type="http", auth="user", website=True, methods=["GET"])
+    def portal_new_qms_complaint(self, order_id=None, **kw):
+        return request.render("qms_customer.portal_new_qms_complaint", self._prepare_new_complaint_values(order_id))
+
+    def _prepare_new_complaint_values(self, order_id=None, error=None, form=None):
+        Complaint = request.env["qms.complaint"]
+        orders = request.env["sale.order"].sudo().search(
+            Complaint._portal_orders_domain(request.env.user.partner_id), order="date_order desc", limit=50)
+        order = orders.filtered(lambda o: str(o.id) == str(order_id or "")) or orders[:1]
+        values = self._prepare_portal_layout_values()
+        values.update({
+            "page_name": "qms_complaint_new",
+            "orders": orders,
+            "order": order,
+            "order_lines": order.order_line.filtered(lambda line: not line.display_type and line.product_id),
+            "requests": Complaint._fields["customer_request"]._description_selection(request.env),
+            "error": error,
+            "form": form or {},
+        })
+        return values
+
+    @http.route(["/my/complaints/new"], type="http", auth="user", website=True, methods=["POST"])
+    def portal_submit_qms_complaint(self, order_id=None, description=None, customer_request="explanation", **post):
+        lines = []
+        for key, qty in post.items():
+            if key.startswith("qty_"):
+                line_id = key[4:]
+                lines.append({"sale_line_id": line_id, "qty": qty, "defect": post.get(f"defect_{line_id}")})
+        photos = [(f.filename, f.read()) for f in request.httprequest.files.getlist("photos") if f.filename]
+        try:
+            complaint = request.env["qms.complaint"]._portal_create_complaint(
+                order_id, lines, description, customer_request=customer_request, attachments=photos)
+        except (UserError, ValidationError) as error:
+            values = self._prepare_new_complaint_values(order_id, error=error.args[0], form=post | {
+                "description": description or "", "customer_request": customer_request})
+            return request.render("qms_customer.portal_new_qms_complaint", values)
+        return request.redirect(f"/my/complaints/{complaint.id}?created=1")
