@@ -68,4 +68,5 @@ Runs the company's ISO 9001 procedure inside Odoo:
         "demo/qms_communication_demo.xml",
     ],
     "application": True,
+    "uninstall_hook": "uninstall_hook",
 }
