@@ -19,3 +19,4 @@ from . import test_communication_complaint
 from . import test_communication_ui
 from . import test_survey_evaluation
 from . import test_satisfaction
+from . import test_communication_plan_reminder
