@@ -77,4 +77,5 @@ Runs the company's ISO 9001 procedure inside Odoo:
         ],
     },
     "application": True,
+    "uninstall_hook": "uninstall_hook",
 }

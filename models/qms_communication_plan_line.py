@@ -1,8 +1,13 @@
 import calendar
+import logging
 from datetime import date
+
+from psycopg2.errors import LockNotAvailable, SerializationFailure
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+
+_logger = logging.getLogger(__name__)
 
 # Methods of communication with existing customers (4.2.2).
 METHODS = [
@@ -60,6 +65,10 @@ class QmsCommunicationPlanLine(models.Model):
         "qms.communication", string="Fulfilled by", copy=False, readonly=True,
         help="The communication logged against this activity.")
     note = fields.Char()
+    reminded_user_id = fields.Many2one(
+        "res.users", string="Reminded", copy=False, readonly=True,
+        help="Who was last reminded of this activity by the scheduled action; set when the reminder is "
+             "claimed, so that two workers running the reminders at once cannot both remind.")
 
     @api.depends("plan_id.year", "month", "date")
     def _compute_date_planned(self):
@@ -204,7 +213,9 @@ class QmsCommunicationPlanLine(models.Model):
         lines = self.search([("state", "=", "planned"), ("plan_id.state", "=", "approved"),
                              ("date_planned", "<=", last), ("date_deadline", ">=", first),
                              ("user_id", "!=", False)])
+        lines = lines._claim_reminders()
         # done reminders are archived, not deleted: look at them too, or they would come back
+        # (lines reminded before the claim existed have no reminded_user_id but have the activity)
         reminded = self.env["mail.activity"].with_context(active_test=False).search([
             ("res_model", "=", self._name), ("res_id", "in", lines.ids), ("activity_type_id", "=", todo.id),
         ])
@@ -218,3 +229,35 @@ class QmsCommunicationPlanLine(models.Model):
                 user_id=line.user_id.id,
             )
         return new
+
+    def _claim_reminders(self):
+        """Lock and stamp the lines whose responsible has not been reminded yet; return them.
+
+        Two workers may run the reminders at once (the scheduler and a manual "Run", or two
+        servers): each takes only the lines nobody else holds (``SKIP LOCKED``) and stamps them with
+        the reminded user in the same statement. A worker whose snapshot predates another worker's
+        commit cannot lock the rows that worker stamped (PostgreSQL reports a serialization failure
+        under Odoo's REPEATABLE READ): that batch is left alone, the next run sees it reminded.
+        """
+        if not self:
+            return self
+        self.flush_recordset(["user_id", "reminded_user_id"])
+        query = """
+            UPDATE qms_communication_plan_line line
+               SET reminded_user_id = line.user_id
+             WHERE line.id IN (SELECT id FROM qms_communication_plan_line
+                                WHERE id = ANY(%s) AND reminded_user_id IS DISTINCT FROM user_id
+                                ORDER BY id
+                                  FOR NO KEY UPDATE SKIP LOCKED)
+         RETURNING line.id
+        """
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(query, [self.ids], log_exceptions=False)
+                claimed = [row[0] for row in self.env.cr.fetchall()]
+        except (SerializationFailure, LockNotAvailable):
+            _logger.info("Communication plan reminders: %s lines are being reminded by another worker, "
+                         "skipped", len(self))
+            return self.browse()
+        self.invalidate_recordset(["reminded_user_id"])
+        return self.browse(claimed)

@@ -1,0 +1,260 @@
+"""Reliability against real faults: concurrent scheduled actions, upgrade with data, uninstall.
+
+Like ``test_install.py`` this drives the real Odoo command line against a database of its own,
+a copy of the cached template without demo data (``./dev test`` passes its name in
+``QMS_TEST_TEMPLATE_NODEMO``); it is not an Odoo test case, pytest runs it. The database is
+built once for the module: qms_customer installed, then
+1. two transactions run the communication-plan reminders at the same time (threads, each with
+   its own connection, ordered by events and barriers: no sleeps, no time limits);
+2. a few hundred slips with lines, corrective actions, plans and visits are added, the addon is
+   upgraded, and every record must still be there unchanged; then it is uninstalled cleanly.
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+TEMPLATE = os.environ.get("QMS_TEST_TEMPLATE_NODEMO")
+CONF = os.path.join(os.environ.get("QMS_ODOO", ""), "odoo.conf")
+DATA_DIR = os.environ.get("QMS_DATA_DIR", "")
+BAD_LOG_LINE = re.compile(r"^\S+ \S+ \d+ (?:WARNING|ERROR|CRITICAL) .*$", re.M)
+
+pytestmark = pytest.mark.skipif(not TEMPLATE, reason="run through ./dev test (needs the no-demo template)")
+
+
+def _psql(db, sql):
+    out = subprocess.run(["psql", "-d", db, "-tAc", sql], check=True, capture_output=True, text=True)
+    return out.stdout.strip()
+
+
+def _odoo(*args, stdin=None):
+    cmd = [sys.executable, "-c", "import odoo.cli; odoo.cli.main()", *args]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=900, check=False, input=stdin)
+
+
+def _shell(db, script):
+    """Run ``script`` in ``odoo shell`` on ``db``; return the JSON it printed on a ``RESULT`` line."""
+    run = _odoo("shell", "-c", CONF, "-d", db, "--no-http", "--shell-interface=python", stdin=script)
+    results = [line[len("RESULT "):] for line in run.stdout.splitlines() if line.startswith("RESULT ")]
+    assert run.returncode == 0 and results, (run.stdout[-3000:], run.stderr[-5000:])
+    return json.loads(results[-1]), run.stderr
+
+
+@pytest.fixture(scope="module")
+def installed_db():
+    name = f"qms_test_faults_{os.getpid()}"
+    subprocess.run(["dropdb", "--if-exists", "--force", name], check=True)
+    subprocess.run(["createdb", "-T", TEMPLATE, name], check=True)
+    src = os.path.join(DATA_DIR, "filestore", TEMPLATE)
+    dst = os.path.join(DATA_DIR, "filestore", name)
+    shutil.rmtree(dst, ignore_errors=True)
+    if os.path.isdir(src):
+        shutil.copytree(src, dst, copy_function=os.link)
+    try:
+        run = _odoo("-c", CONF, "-d", name, "-i", "qms_customer", "--stop-after-init", "--no-http")
+        assert run.returncode == 0, run.stderr[-3000:]
+        assert not BAD_LOG_LINE.findall(run.stderr), BAD_LOG_LINE.findall(run.stderr)[:10]
+        yield name
+    finally:
+        subprocess.run(["dropdb", "--if-exists", "--force", name], check=True)
+        shutil.rmtree(dst, ignore_errors=True)
+
+
+# --- 1. two workers remind at once ----------------------------------------------------------------
+CONCURRENT_REMINDERS = r'''
+import json, threading, traceback
+from datetime import date
+from odoo import SUPERUSER_ID, api
+
+registry = env.registry
+YEAR, PER_MONTH, WAIT = 2031, 6, 60  # WAIT only guards against a hang; no assertion depends on it
+with registry.cursor() as cr:
+    e = api.Environment(cr, SUPERUSER_ID, {})
+    user = e.ref("base.user_admin")
+    partners = e["res.partner"].create([{"name": f"Concurrent Customer {i}", "is_company": True}
+                                        for i in range(PER_MONTH)])
+    plan = e["qms.communication.plan"].create({"year": YEAR, "user_id": user.id, "line_ids": [
+        (0, 0, {"partner_id": p.id, "month": str(m), "user_id": user.id, "method": "visit_phone"})
+        for m in range(1, 13) for p in partners]})
+    plan.write({"state": "approved"})
+    line_ids = plan.line_ids.ids
+
+results, errors = {}, []
+
+def remind(key, month, before=None, after=None):
+    try:
+        with registry.cursor() as cr:
+            e = api.Environment(cr, SUPERUSER_ID, {})
+            if before:
+                before(e)
+            results[key] = e["qms.communication.plan.line"]._cron_remind_due(today=date(YEAR, month, 10)).ids
+            if after:
+                after(e)
+    except Exception:
+        errors.append(traceback.format_exc())
+
+def both(first, second):
+    threads = [threading.Thread(target=remind, args=args, kwargs=kwargs) for args, kwargs in (first, second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(WAIT)
+
+# A: the first worker has reminded and not committed yet when the second one runs
+a_done, b_done = threading.Event(), threading.Event()
+both(((("A1", 1)), {"after": lambda e: (a_done.set(), b_done.wait(WAIT))}),
+     ((("A2", 1)), {"before": lambda e: a_done.wait(WAIT), "after": lambda e: b_done.set()}))
+
+# B: the second worker's snapshot predates the first one's commit
+snap, committed = threading.Event(), threading.Event()
+def take_snapshot(e):
+    e.cr.execute("SELECT count(*) FROM qms_communication_plan_line")
+    snap.set()
+    committed.wait(WAIT)
+def first_b():
+    snap.wait(WAIT)
+    remind("B1", 2)
+    committed.set()
+threads = [threading.Thread(target=first_b),
+           threading.Thread(target=remind, args=("B2", 2), kwargs={"before": take_snapshot})]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join(WAIT)
+
+# C: both start together, ten times (months 3 to 12)
+for month in range(3, 13):
+    barrier = threading.Barrier(2)
+    both(((f"C{month}a", month), {"before": lambda e, b=barrier: b.wait(WAIT)}),
+         ((f"C{month}b", month), {"before": lambda e, b=barrier: b.wait(WAIT)}))
+
+with registry.cursor() as cr:
+    cr.execute("""SELECT res_id, count(*) FROM mail_activity
+                  WHERE res_model = 'qms.communication.plan.line' AND res_id = ANY(%s) GROUP BY res_id""",
+               [line_ids])
+    per_line = dict(cr.fetchall())
+print("RESULT " + json.dumps({"results": results, "errors": errors, "lines": len(line_ids),
+                              "per_line": {str(k): v for k, v in per_line.items()}}))
+'''
+
+
+def test_two_workers_remind_each_activity_once(installed_db):
+    out, log = _shell(installed_db, CONCURRENT_REMINDERS)
+    assert out["errors"] == [], out["errors"]
+    results, per_line = out["results"], out["per_line"]
+    # A: the second worker skips the lines the first one holds
+    assert len(results["A1"]) == 6 and results["A2"] == [], results
+    # B: the second worker cannot see the first one's reminders but must not repeat them
+    assert len(results["B1"]) == 6 and results["B2"] == [], results
+    # C: however they interleave, each line is reminded by exactly one of the two
+    for month in range(3, 13):
+        first, second = results[f"C{month}a"], results[f"C{month}b"]
+        assert not set(first) & set(second), (month, first, second)
+        assert len(first) + len(second) == 6, (month, first, second)
+    assert len(per_line) == out["lines"] == 72
+    assert set(per_line.values()) == {1}, per_line
+    assert not BAD_LOG_LINE.findall(log), BAD_LOG_LINE.findall(log)[:10]
+
+
+# --- 2. upgrade with data, then uninstall -----------------------------------------------------------
+FILL = r'''
+import json
+from datetime import date, timedelta
+from odoo import SUPERUSER_ID, api
+from odoo.tests import new_test_user
+
+SLIPS = 300
+with env.registry.cursor() as cr:
+    e = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": False, "mail_create_nosubscribe": True})
+    Department = e["hr.department"]
+    dep_sales, dep_quality, dep_prod = (Department.create({"name": n}) for n in ("Sales", "Quality", "Production"))
+    def user(login, group, department):
+        u = new_test_user(e, login=login, name=login.title(), groups=f"base.group_user,{group}")
+        e["hr.employee"].create({"name": u.name, "user_id": u.id, "department_id": department.id})
+        return u
+    sales = user("f_sales", "qms_customer.group_qms_sales", dep_sales)
+    supervisor = user("f_supervisor", "qms_customer.group_qms_sales_supervisor", dep_sales)
+    quality = user("f_quality", "qms_customer.group_qms_quality", dep_quality)
+    mgmt_rep = user("f_mgmt_rep", "qms_customer.group_qms_management_representative", dep_quality)
+    production = user("f_production", "base.group_user", dep_prod)
+    dep_prod.manager_id = production.employee_ids[:1]
+    dep_quality.manager_id = quality.employee_ids[:1]
+    customers = e["res.partner"].create([{"name": f"Upgrade Customer {i}", "is_company": True} for i in range(20)])
+    products = e["product.product"].create([{"name": f"Upgrade Product {i}", "type": "consu"} for i in range(10)])
+    slips = e["qms.complaint"].with_user(sales).create([{
+        "partner_id": customers[i % 20].id, "channel": "phone", "category": "product",
+        "severity": ("minor", "major", "critical")[i % 3], "description": f"<p>Complaint {i}</p>",
+        "line_ids": [(0, 0, {"product_id": products[(i + k) % 10].id, "qty_complained": 1 + k,
+                             "defect_description": f"defect {k}"}) for k in range(2)],
+    } for i in range(SLIPS)])
+    walked = slips[::5]
+    for slip in walked:
+        slip.with_user(sales).action_submit()
+        slip.with_user(supervisor).action_supervisor_review()
+    for slip in walked[::2]:
+        slip.with_user(quality).write({"quality_disposition": "Confirmed",
+                                       "responsible_department_id": dep_prod.id})
+        slip.with_user(quality).action_confirm_responsible()
+        action = e["qms.corrective.action"].with_user(quality).create({
+            "complaint_id": slip.id, "description": "Add foam corners", "root_cause": "No protection",
+            "responsible_department_id": dep_prod.id, "implementing_department_id": dep_prod.id,
+            "verifying_department_id": dep_quality.id, "date_deadline": date.today() + timedelta(days=30)})
+        action.with_user(mgmt_rep).action_approve()
+    slips[1::7].with_user(supervisor)._do_cancel("Recorded twice")
+    plan = e["qms.communication.plan"].with_user(sales).create({"year": 2032, "line_ids": [
+        (0, 0, {"partner_id": c.id, "month": str(1 + i % 12)}) for i, c in enumerate(customers)]})
+    plan.with_user(supervisor).action_approve()
+    e["qms.customer.visit"].with_user(sales).create([{"partner_id": c.id} for c in customers])
+print("RESULT " + json.dumps({"slips": SLIPS}))
+'''
+
+
+def _fingerprint(db):
+    """Per table of the addon: row count and a checksum of ids, names and states."""
+    tables = _psql(db, "SELECT string_agg(table_name, ',' ORDER BY table_name) FROM information_schema.tables "
+                       "WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name LIKE 'qms\\_%'")
+    prints = {}
+    for table in tables.split(","):
+        cols = set(_psql(db, f"SELECT string_agg(column_name, ',') FROM information_schema.columns "
+                             f"WHERE table_name = '{table}'").split(","))
+        if "id" not in cols:  # many2many relation tables
+            prints[table] = _psql(db, f"SELECT count(*) || ' ' || md5(coalesce(string_agg(t::text, '|' ORDER BY "
+                                      f"t::text), '')) FROM {table} t")
+            continue
+        parts = ["id::text"] + [f"coalesce({c}::text, '')" for c in ("name", "state") if c in cols]
+        prints[table] = _psql(db, f"SELECT count(*) || ' ' || md5(coalesce(string_agg({' || chr(31) || '.join(parts)}"
+                                  f", '|' ORDER BY id), '')) FROM {table}")
+    for table, column in (("mail_activity", "res_model"), ("mail_message", "model"), ("mail_followers", "res_model")):
+        prints[table] = _psql(db, f"SELECT count(*) FROM {table} WHERE {column} LIKE 'qms.%'")
+    return prints
+
+
+def test_upgrade_keeps_every_record_then_uninstall_is_clean(installed_db):
+    out, log = _shell(installed_db, FILL)
+    assert not BAD_LOG_LINE.findall(log), BAD_LOG_LINE.findall(log)[:10]
+    assert _psql(installed_db, "SELECT count(*) FROM qms_complaint") == str(out["slips"])
+    assert int(_psql(installed_db, "SELECT count(*) FROM qms_corrective_action")) == 30
+    assert int(_psql(installed_db, "SELECT count(DISTINCT state) FROM qms_complaint")) >= 4
+    before = _fingerprint(installed_db)
+    assert int(before["qms_complaint_line"].split()[0]) == 2 * out["slips"]
+
+    run = _odoo("-c", CONF, "-d", installed_db, "-u", "qms_customer", "--stop-after-init", "--no-http")
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert not BAD_LOG_LINE.findall(run.stderr), BAD_LOG_LINE.findall(run.stderr)[:10]
+    after = _fingerprint(installed_db)
+    assert after == before, {k: (before.get(k), after.get(k)) for k in set(before) | set(after)
+                             if before.get(k) != after.get(k)}
+
+    run = _odoo("module", "uninstall", "-c", CONF, "-d", installed_db, "qms_customer")
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert not BAD_LOG_LINE.findall(run.stderr), BAD_LOG_LINE.findall(run.stderr)[:10]
+    assert _psql(installed_db, "SELECT state FROM ir_module_module WHERE name = 'qms_customer'") == "uninstalled"
+    assert _psql(installed_db, "SELECT count(*) FROM ir_model_data WHERE module = 'qms_customer'") == "0"
+    assert _psql(installed_db, "SELECT count(*) FROM ir_model WHERE model LIKE 'qms.%'") == "0"
+    assert _psql(installed_db, "SELECT string_agg(table_name, ',') FROM information_schema.tables "
+                               "WHERE table_schema = 'public' AND table_name LIKE 'qms\\_%'") == ""
+    assert _psql(installed_db, "SELECT count(*) FROM mail_activity WHERE res_model LIKE 'qms.%'") == "0"
