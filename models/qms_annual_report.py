@@ -57,6 +57,10 @@ class QmsAnnualReport(models.Model):
     figures_json = fields.Text(string="Figures", readonly=True, copy=False)
     figures_date = fields.Datetime(string="Figures Computed On", readonly=True, copy=False)
     has_data = fields.Boolean(readonly=True, copy=False)
+    satisfaction_analysis = fields.Text(
+        string="Analysis and Conclusions",
+        help="The management representative's analysis and evaluation of the customer communication "
+             "results (service verification, 4.4.3); frozen with the figures on submission.")
     summary_html = fields.Html(compute="_compute_summary_html", sanitize=False)
     pdf_attachment_id = fields.Many2one("ir.attachment", string="Frozen PDF", readonly=True, copy=False)
     submitted_by_id = fields.Many2one("res.users", readonly=True, copy=False)
@@ -152,11 +156,6 @@ class QmsAnnualReport(models.Model):
                 "has_data": bool(figures.get("total") or figures.get("cancelled")),
             })
         return True
-
-    satisfaction_analysis = fields.Text(
-        string="Analysis and Conclusions",
-        help="The management representative's analysis and evaluation of the customer communication "
-             "results (service verification, 4.4.3); frozen with the figures on submission.")
 
     def _get_figures(self):
         self.ensure_one()

@@ -16,6 +16,7 @@ const callKw = (context, model, method, args, kwargs = {}) =>
 
 async function login(browser, login, lang) {
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: lang.replace("_", "-") });
+    await context.addCookies([{ name: "frontend_lang", value: lang, url: base }]);  // portal pages
     await rpc(context, "/web/session/authenticate", { db, login, password: login === "admin" ? "admin" : login });
     const [uid] = await callKw(context, "res.users", "search", [[["login", "=", login]]]);
     await callKw(context, "res.users", "write", [[uid], { lang }]);
@@ -44,7 +45,22 @@ try {
         const pdf = await context.request.get(`${base}/report/pdf/qms_customer.report_qms_complaint/${slip}`);
         writeFileSync(`${out}/${tag}-complaint-slip.pdf`, await pdf.body());
         console.log(`wrote ${out}/${tag}-complaint-slip.pdf`);
+        const [report] = await callKw(context, "qms.annual.report", "search", [[["kind", "=", "complaint"]]], { limit: 1, order: "year desc" });
+        if (report) {
+            await shot(page, `/odoo/action-qms_customer.qms_annual_report_action/${report}`, `${tag}-annual-report-form.png`, ".o_form_view .o_statusbar_status");
+            const yearly = await context.request.get(`${base}/report/pdf/qms_customer.report_qms_annual_report/${report}`);
+            writeFileSync(`${out}/${tag}-annual-report.pdf`, await yearly.body());
+            console.log(`wrote ${out}/${tag}-annual-report.pdf`);
+        }
         await context.close();
+        const portal = await login(browser, "portal", lang);
+        const portalPage = await portal.newPage();
+        await shot(portalPage, "/my/complaints", `${tag}-portal-complaints.png`, "table, .o_portal_my_doc_table, .o_portal_wrap");
+        const [own] = await callKw(portal, "qms.complaint", "search", [[]], { limit: 1 });
+        if (own) {
+            await shot(portalPage, `/my/complaints/${own}`, `${tag}-portal-complaint.png`, ".o_portal_wrap, #wrap");
+        }
+        await portal.close();
     }
 } finally {
     await browser.close();
