@@ -11,29 +11,14 @@ built once for the module: qms_customer installed, then
 """
 import json
 import os
-import re
-import shutil
-import subprocess
-import sys
 
 import pytest
 
-TEMPLATE = os.environ.get("QMS_TEST_TEMPLATE_NODEMO")
-CONF = os.path.join(os.environ.get("QMS_ODOO", ""), "odoo.conf")
-DATA_DIR = os.environ.get("QMS_DATA_DIR", "")
-BAD_LOG_LINE = re.compile(r"^\S+ \S+ \d+ (?:WARNING|ERROR|CRITICAL) .*$", re.M)
+from .odoo_cli import BAD_LOG_LINE, CONF, database_from_template, needs_template
+from .odoo_cli import odoo as _odoo
+from .odoo_cli import psql as _psql
 
-pytestmark = pytest.mark.skipif(not TEMPLATE, reason="run through ./dev test (needs the no-demo template)")
-
-
-def _psql(db, sql):
-    out = subprocess.run(["psql", "-d", db, "-tAc", sql], check=True, capture_output=True, text=True)
-    return out.stdout.strip()
-
-
-def _odoo(*args, stdin=None):
-    cmd = [sys.executable, "-c", "import odoo.cli; odoo.cli.main()", *args]
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=900, check=False, input=stdin)
+pytestmark = needs_template
 
 
 def _shell(db, script):
@@ -46,22 +31,11 @@ def _shell(db, script):
 
 @pytest.fixture(scope="module")
 def installed_db():
-    name = f"qms_test_faults_{os.getpid()}"
-    subprocess.run(["dropdb", "--if-exists", "--force", name], check=True)
-    subprocess.run(["createdb", "-T", TEMPLATE, name], check=True)
-    src = os.path.join(DATA_DIR, "filestore", TEMPLATE)
-    dst = os.path.join(DATA_DIR, "filestore", name)
-    shutil.rmtree(dst, ignore_errors=True)
-    if os.path.isdir(src):
-        shutil.copytree(src, dst, copy_function=os.link)
-    try:
+    with database_from_template(f"qms_test_faults_{os.getpid()}") as name:
         run = _odoo("-c", CONF, "-d", name, "-i", "qms_customer", "--stop-after-init", "--no-http")
         assert run.returncode == 0, run.stderr[-3000:]
         assert not BAD_LOG_LINE.findall(run.stderr), BAD_LOG_LINE.findall(run.stderr)[:10]
         yield name
-    finally:
-        subprocess.run(["dropdb", "--if-exists", "--force", name], check=True)
-        shutil.rmtree(dst, ignore_errors=True)
 
 
 # --- 1. two workers remind at once ----------------------------------------------------------------

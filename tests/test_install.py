@@ -5,44 +5,20 @@ Runs the real Odoo command line against a copy of the cached template without de
 Odoo test runner ignores it; pytest runs it.
 """
 import os
-import re
-import shutil
-import subprocess
-import sys
 
 import pytest
 
-TEMPLATE = os.environ.get("QMS_TEST_TEMPLATE_NODEMO")
-CONF = os.path.join(os.environ.get("QMS_ODOO", ""), "odoo.conf")
-DATA_DIR = os.environ.get("QMS_DATA_DIR", "")
-BAD_LOG_LINE = re.compile(r"^\S+ \S+ \d+ (WARNING|ERROR|CRITICAL) ", re.M)
+from .odoo_cli import BAD_LOG_LINE, CONF, database_from_template, needs_template
+from .odoo_cli import odoo as _odoo
+from .odoo_cli import psql as _psql
 
-pytestmark = pytest.mark.skipif(not TEMPLATE, reason="run through ./dev test (needs the no-demo template)")
-
-
-def _psql(db, sql):
-    out = subprocess.run(["psql", "-d", db, "-tAc", sql], check=True, capture_output=True, text=True)
-    return out.stdout.strip()
-
-
-def _odoo(*args):
-    cmd = [sys.executable, "-c", "import odoo.cli; odoo.cli.main()", *args]
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=900, check=False)
+pytestmark = needs_template
 
 
 @pytest.fixture
 def fresh_db():
-    name = f"qms_test_install_{os.getpid()}"
-    subprocess.run(["dropdb", "--if-exists", "--force", name], check=True)
-    subprocess.run(["createdb", "-T", TEMPLATE, name], check=True)
-    src = os.path.join(DATA_DIR, "filestore", TEMPLATE)
-    dst = os.path.join(DATA_DIR, "filestore", name)
-    shutil.rmtree(dst, ignore_errors=True)
-    if os.path.isdir(src):
-        shutil.copytree(src, dst, copy_function=os.link)
-    yield name
-    subprocess.run(["dropdb", "--if-exists", "--force", name], check=True)
-    shutil.rmtree(dst, ignore_errors=True)
+    with database_from_template(f"qms_test_install_{os.getpid()}") as name:
+        yield name
 
 
 def test_install_without_demo_then_uninstall(fresh_db):
