@@ -270,7 +270,7 @@ class QmsComplaint(models.Model):
 
     def _schedule_review_activity(self, users, summary, deadline=None):
         for user in users:
-            self.activity_schedule(
+            self.with_context(qms_colleague_notice=True).activity_schedule(
                 "qms_customer.mail_activity_type_qms_review", date_deadline=deadline or fields.Date.context_today(self),
                 summary=summary, user_id=user.id)
 

@@ -94,7 +94,11 @@ class QmsComplaint(models.Model):
         return self.env._("Complaint %s", self.name)
 
     def _mail_get_partner_fields(self, introspect_fields=False):
-        # the portal button with the access token goes to the person we write to
+        # the portal button with the access token goes to the person we write to; a notice meant
+        # for colleagues (an activity) carries none: building the customer's signed link writes the
+        # customer's row (auth_signup), which serialised concurrent gates on slips of one customer
+        if self.env.context.get("qms_colleague_notice"):
+            return []
         return ["customer_contact_id"]
 
     def _portal_state_label(self):

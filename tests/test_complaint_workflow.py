@@ -1,3 +1,5 @@
+from unittest.mock import patch
+
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
 
@@ -266,3 +268,23 @@ class TestComplaintWorkflow(QmsComplaintCommon):
             "partner_id": self.other_customer.id, "company_id": other_company.id, "category": "service"})
         self.assertNotEqual(first.name, second.name)
         self.assertTrue(second.name.endswith("00001"), "each company numbers its own slips")
+
+    def test_gate_activities_do_not_write_the_customer(self):
+        """Activity notices go to colleagues: they must not build the customer's signed portal link,
+        whose auth_signup write on the customer serialised concurrent gates (BENCHMARKS.md)."""
+        complaint = self._complaint()
+        Partner = type(self.env["res.partner"])
+        written = []
+        original = Partner.write
+
+        def spy(records, vals):
+            written.append((records.ids, sorted(vals)))
+            return original(records, vals)
+
+        with patch.object(Partner, "write", spy):
+            complaint.with_user(self.sales).action_submit()
+            complaint.with_user(self.supervisor).action_supervisor_review()
+        self.assertTrue(complaint.activity_ids, "the gates did schedule activities")
+        customer_ids = {self.customer.id, self.contact.id}
+        self.assertFalse([w for w in written if customer_ids & set(w[0])], written)
+
