@@ -33,7 +33,7 @@ class QmsAnnualReport(models.Model):
 
     _name = "qms.annual.report"
     _description = "Annual Customer Report"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "qms.workflow.mixin"]
     _order = "year desc, kind, id desc"
     _check_company_auto = True
 
@@ -271,15 +271,6 @@ class QmsAnnualReport(models.Model):
         return stats
 
     # --- the procedure: submit (freeze), sign, present ------------------------------------------
-    def _ensure_state(self, *states):
-        labels = dict(self._fields["state"]._description_selection(self.env))
-        for report in self:
-            if report.state not in states:
-                raise UserError(self.env._(
-                    "%(report)s is \"%(state)s\"; this step needs it \"%(expected)s\".",
-                    report=report.name, state=labels[report.state],
-                    expected=" / ".join(labels[s] for s in states)))
-
     def _ensure_one_of(self, group_xmlids):
         if self.env.is_superuser() or any(self.env.user.has_group(g) for g in group_xmlids):
             return

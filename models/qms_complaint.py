@@ -39,7 +39,7 @@ class QmsComplaint(models.Model):
 
     _name = "qms.complaint"
     _description = "Customer Complaint (Return) Slip"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "qms.workflow.mixin"]
     _order = "received_date desc, id desc"
     _check_company_auto = True
     # set by the gates only (workflow_step); refused from any other write by check_input
@@ -243,25 +243,10 @@ class QmsComplaint(models.Model):
         if any(complaint.state not in ("draft", "cancel") for complaint in self):
             raise UserError(self.env._("Only recorded or cancelled complaint slips can be deleted."))
 
-    def _state_label(self):
-        return dict(self._fields["state"]._description_selection(self.env))[self.state]
-
     # --- helpers for the gates ------------------------------------------------------------------
-    def _ensure_state(self, *states):
-        for complaint in self:
-            if complaint.state not in states:
-                allowed = dict(self._fields["state"]._description_selection(self.env))
-                raise UserError(self.env._(
-                    "%(slip)s is at the stage \"%(state)s\"; this step needs it at \"%(expected)s\".",
-                    slip=complaint.name, state=complaint._state_label(),
-                    expected=" / ".join(allowed[s] for s in states)))
-
     def _ensure_role(self, group_xmlid, role_name):
         if not self.env.is_superuser() and not self.env.user.has_group(group_xmlid):
             raise AccessError(self.env._("Only the %(role)s can do this step.", role=role_name))
-
-    def _stamp(self, user_field, date_field):
-        return {user_field: self.env.uid, date_field: fields.Datetime.now()}
 
     def _users_of(self, group_xmlid):
         # who holds a role is no secret, but a user may not read the companies of other users

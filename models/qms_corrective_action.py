@@ -18,7 +18,7 @@ class QmsCorrectiveAction(models.Model):
 
     _name = "qms.corrective.action"
     _description = "Corrective Action"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "qms.workflow.mixin"]
     _order = "date_deadline, id"
     _check_company_auto = True
     # set by the steps only (workflow_step); refused from any other write by check_input
@@ -112,14 +112,6 @@ class QmsCorrectiveAction(models.Model):
             raise UserError(self.env._("Only a corrective action that was never approved can be deleted."))
 
     # --- roles ---------------------------------------------------------------------------------
-    def _ensure_state(self, *states):
-        labels = dict(self._fields["state"]._description_selection(self.env))
-        for action in self:
-            if action.state not in states:
-                raise UserError(self.env._(
-                    "%(action)s is \"%(state)s\"; this step needs it \"%(expected)s\".",
-                    action=action.name, state=labels[action.state], expected=" / ".join(labels[s] for s in states)))
-
     def _ensure_member(self, department_field, role_name):
         """The step belongs to a department: its members, the Quality department or the management
         representative may record it."""
@@ -132,9 +124,6 @@ class QmsCorrectiveAction(models.Model):
                 raise AccessError(self.env._(
                     "Only members of the %(role)s (%(department)s) can record this step of %(action)s.",
                     role=role_name, department=action[department_field].name, action=action.name))
-
-    def _stamp(self, user_field, date_field):
-        return {user_field: self.env.uid, date_field: fields.Datetime.now()}
 
     def _schedule_for_department(self, department, summary):
         users = department.manager_id.user_id or self.user_id

@@ -15,7 +15,7 @@ class QmsServiceRequest(models.Model):
 
     _name = "qms.service.request"
     _description = "Service Request"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "qms.workflow.mixin"]
     _order = "scheduled_date, id"
     _check_company_auto = True
 
@@ -100,15 +100,6 @@ class QmsServiceRequest(models.Model):
                     request.training_hours and request.attendee_count):
                 raise ValidationError(self.env._(
                     "%s: record the attendees and the hours of the training.", request.name))
-
-    def _ensure_state(self, *states):
-        labels = dict(self._fields["state"]._description_selection(self.env))
-        for request in self:
-            if request.state not in states:
-                raise UserError(self.env._(
-                    "%(request)s is \"%(state)s\"; this step needs it \"%(expected)s\".",
-                    request=request.name, state=labels[request.state],
-                    expected=" / ".join(labels[s] for s in states)))
 
     # --- the steps -----------------------------------------------------------------------------
     def action_done(self):

@@ -1,3 +1,4 @@
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from .common import QmsCommon
@@ -51,6 +52,9 @@ class TestRoles(QmsCommon):
             "group_ids": [(6, 0, [self.env.ref("base.group_portal").id])],
         })
         self.assertFalse(portal.has_group("qms_customer.group_qms_employee"))
+        # portal users cannot even read the back-end menus
+        with self.assertRaises(AccessError):
+            self.env["ir.ui.menu"].with_user(portal)._visible_menu_ids()
 
     def test_demo_users_exist_with_demo_data(self):
         # the test database is built with demo data; tests/test_install.py checks the opposite
