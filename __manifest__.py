@@ -1,6 +1,6 @@
 {
     "name": "Customer Processes (ISO 9001)",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Sales/Quality",
     "summary": "ISO 9001 control of customer-related processes: complaint (return) slips, "
     "corrective actions, customer visits and communication plans",
@@ -70,6 +70,8 @@ Runs the company's ISO 9001 procedure inside Odoo:
         "demo/qms_service_demo.xml",
         "demo/qms_communication_demo.xml",
         "demo/qms_complaint_portal_demo.xml",
+        "demo/qms_complaint_remedy_demo.xml",
+        "demo/qms_annual_report_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -1,9 +1,11 @@
 import json
 from datetime import date, datetime
 
+import pytz
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
+from odoo.addons.base.models.res_partner import _tz_get
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL
@@ -51,6 +53,9 @@ class QmsAnnualReport(models.Model):
         ("approved", "Approved"),
         ("presented", "Presented"),
     ], default="draft", required=True, readonly=True, copy=False, tracking=True, index=True)
+    tz = fields.Selection(
+        _tz_get, string="Timezone", required=True, default=lambda self: self._default_tz(),
+        help="Complaints and communications are counted in the month and year of this timezone.")
     close_target_days = fields.Integer(
         string="Target Days to Close", default=lambda self: self.env.company.qms_complaint_close_days or 30,
         help="Complaints closed within this number of days count as closed on time.")
@@ -80,6 +85,11 @@ class QmsAnnualReport(models.Model):
     _kind_company_year_uniq = models.UniqueIndex(
         "(kind, company_id, year)", "There is already a report of this kind for this company and year.")
     _year_valid = models.Constraint("CHECK(year > 1900 AND year < 3000)", "Give a valid year.")
+
+    @api.model
+    def _default_tz(self):
+        # the company's working time, as Odoo's HR and planning apps use it; else the user's
+        return self.env.company.resource_calendar_id.tz or self.env.user.tz or "UTC"
 
     @api.depends("kind", "year")
     def _compute_name(self):
@@ -128,7 +138,7 @@ class QmsAnnualReport(models.Model):
                     vals.get("kind", report.kind), vals.get("company_id", report.company_id.id),
                     vals.get("year", report.year), exclude_ids=report.ids)
         res = super().write(vals)
-        if {"kind", "year", "company_id", "close_target_days"} & set(vals) and not self.env.context.get(
+        if {"kind", "year", "company_id", "close_target_days", "tz"} & set(vals) and not self.env.context.get(
                 "qms_annual_report_workflow"):
             # stale figures of a draft are dropped; they are recomputed on demand
             self.with_context(qms_annual_report_workflow=True).write({"figures_json": False, "has_data": False})
@@ -167,15 +177,18 @@ class QmsAnnualReport(models.Model):
             return self._compute_satisfaction_figures(self.year)
         return self._compute_complaint_figures(self.year, self.close_target_days)
 
-    @api.model
     def _year_bounds(self, year):
-        return datetime(year, 1, 1), datetime(year + 1, 1, 1)
+        """Start and end (UTC, as stored) of `year` in the report's timezone."""
+        self.ensure_one()
+        tz = pytz.timezone(self.tz or "UTC")
+        return tuple(tz.localize(datetime(y, 1, 1)).astimezone(pytz.utc).replace(tzinfo=None)
+                     for y in (year, year + 1))
 
     def _compute_complaint_figures(self, year, target_days, with_previous=True):
-        """Figures of the complaints received in `year` (UTC), by grouped SQL reads only: the
-        number of queries does not depend on the number of complaints."""
+        """Figures of the complaints received in `year` (in the report's timezone), by grouped SQL
+        reads only: the number of queries does not depend on the number of complaints."""
         self.ensure_one()
-        Complaint = self.env["qms.complaint"].sudo().with_context(tz="UTC", active_test=False)
+        Complaint = self.env["qms.complaint"].sudo().with_context(tz=self.tz, active_test=False)
         start, end = self._year_bounds(year)
         base = [("company_id", "=", self.company_id.id), ("received_date", ">=", start), ("received_date", "<", end)]
         valid = [*base, ("state", "!=", "cancel")]
@@ -195,6 +208,7 @@ class QmsAnnualReport(models.Model):
         figures = {
             "kind": "complaint",
             "year": year,
+            "tz": self.tz,
             "target_days": target_days,
             "total": total,
             "cancelled": cancelled,
@@ -301,12 +315,17 @@ class QmsAnnualReport(models.Model):
         return True
 
     def _pdf_attachment_name(self):
+        """File name of the frozen PDF: the copy made on submission, then the signed copy."""
         self.ensure_one()
-        return f"{self.name}.pdf"
+        if self.state == "submitted":
+            return f"{self.name}.pdf"
+        return self.env._("%s (signed).pdf", self.name)
 
     def _freeze_pdf(self):
+        """Render the PDF from the frozen figures and keep it. Earlier copies stay attached."""
         self.ensure_one()
-        content, report_type = self.env["ir.actions.report"].with_context(report_pdf_no_attachment=True)\
+        content, report_type = self.env["ir.actions.report"].with_context(
+            report_pdf_no_attachment=True, qms_self_contained_pdf=True)\
             .sudo()._render_qweb_pdf("qms_customer.action_report_qms_annual_report", self.ids)
         attachment = self.env["ir.attachment"].sudo().create({
             "name": self._pdf_attachment_name(),
@@ -331,6 +350,9 @@ class QmsAnnualReport(models.Model):
             if signed:
                 vals["state"] = "approved"
             report._workflow_write(vals)
+            if signed:
+                # auditors get the copy that carries every signature; the submitted copy stays attached
+                report._freeze_pdf()
             report.message_post(body=self.env._("Signed by %s.", self.env.user.name))
         return True
 
@@ -448,10 +470,10 @@ class QmsAnnualReport(models.Model):
         return round(total / count, 2) if count else None
 
     def _compute_satisfaction_figures(self, year, with_previous=True):
-        """Satisfaction of `year` (UTC) by grouped reads only: the number of queries does not
-        depend on the number of communications, customers or requirements."""
+        """Satisfaction of `year` (in the report's timezone) by grouped reads only: the number of
+        queries does not depend on the number of communications, customers or requirements."""
         self.ensure_one()
-        Communication = self.env["qms.communication"].sudo().with_context(tz="UTC", active_test=False)
+        Communication = self.env["qms.communication"].sudo().with_context(tz=self.tz, active_test=False)
         start, end = self._year_bounds(year)
         domain = [("company_id", "=", self.company_id.id), ("date", ">=", start), ("date", "<", end),
                   ("satisfaction_score", ">", 0)]
@@ -459,6 +481,7 @@ class QmsAnnualReport(models.Model):
         figures = {
             "kind": "satisfaction",
             "year": year,
+            "tz": self.tz,
             "total": count,
             "cancelled": 0,
             "mean": self._mean(total or 0, count),

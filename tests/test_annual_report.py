@@ -1,4 +1,5 @@
 import json
+import socket
 from datetime import datetime
 
 from odoo import Command
@@ -79,7 +80,8 @@ class TestAnnualReport(QmsCommon):
 
     def _report(self, user=None, **vals):
         Report = self.env["qms.annual.report"].with_user(user or self.quality)
-        return Report.create(dict({"kind": "complaint", "year": self.year, "close_target_days": 30}, **vals))
+        return Report.create(dict(
+            {"kind": "complaint", "year": self.year, "close_target_days": 30, "tz": "UTC"}, **vals))
 
     # --- figures -------------------------------------------------------------------------------
     def test_figures_match_hand_computation(self):
@@ -156,6 +158,27 @@ class TestAnnualReport(QmsCommon):
             "qms_customer.action_report_qms_annual_report", report.ids)[0].decode()
         self.assertIn("Customer Satisfaction Report", html)
 
+    def test_counted_in_the_report_timezone(self):
+        """31 December 2023 at 20:00 UTC is 1 January 2024 in Shanghai: a company there counts that
+        complaint in January 2024, not in 2023."""
+        self.env["qms.complaint"].sudo().create({
+            "partner_id": self.cust_b.id, "received_date": "2023-12-31 20:00:00", "category": "product"})
+        report = self._report()
+        report.action_compute()
+        utc = json.loads(report.figures_json)
+        self.assertEqual((utc["total"], utc["by_month"][0], utc["previous"]["total"]), (5, 2, 3))
+        report.write({"tz": "Asia/Shanghai"})
+        self.assertFalse(report.figures_json, "a draft's figures are dropped when its timezone changes")
+        report.action_compute()
+        shanghai = json.loads(report.figures_json)
+        self.assertEqual(shanghai["tz"], "Asia/Shanghai")
+        self.assertEqual((shanghai["total"], shanghai["by_month"][0], shanghai["previous"]["total"]), (6, 3, 2))
+
+    def test_default_timezone_is_the_company_working_time(self):
+        self.env.company.resource_calendar_id.tz = "Asia/Shanghai"
+        report = self.env["qms.annual.report"].with_user(self.quality).create({"kind": "complaint", "year": 2030})
+        self.assertEqual(report.tz, "Asia/Shanghai")
+
     # --- bad input -----------------------------------------------------------------------------
     def test_second_report_same_year_refused(self):
         self._report()
@@ -190,10 +213,36 @@ class TestAnnualReport(QmsCommon):
         # the review date may still be written until presented
         report.write({"review_date": "2025-02-01"})
 
+    def test_frozen_pdf_needs_no_web_server(self):
+        """The frozen PDF carries its stylesheets and fonts: wkhtmltopdf fetches nothing from the
+        web server, so a report submitted from a command-line install (no HTTP server, as the demo
+        data does) or behind an unreachable server URL keeps its layout."""
+        with socket.socket() as probe:  # a port nobody listens on
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        self.env["ir.config_parameter"].sudo().set_param("report.url", f"http://127.0.0.1:{port}")
+        report = self._report().with_context(force_report_rendering=True)
+        with self.assertNoLogs("odoo.addons.base.models.ir_actions_report", level="WARNING"):
+            report.action_submit()
+        pdf = report.pdf_attachment_id
+        self.assertEqual(pdf.mimetype, "application/pdf")
+        self.assertTrue(pdf.raw.startswith(b"%PDF"))
+        self.assertIn(b"Lato", pdf.raw, "the report's font is read from the web addon's folder")
+        # Odoo's own rendering of a report does reach for the server, and says so
+        draft = self._report(year=self.year - 1)
+        with self.assertLogs("odoo.addons.base.models.ir_actions_report", level="WARNING") as logs:
+            self.env["ir.actions.report"].with_context(force_report_rendering=True)._render_qweb_pdf(
+                "qms_customer.action_report_qms_annual_report", draft.ids)
+        self.assertIn("wkhtmltopdf", logs.output[0])
+
     # --- signatures and access -------------------------------------------------------------------
     def test_both_signatures_approve_then_present(self):
+        # names that appear on the PDF only through the signature boxes
+        self.supervisor.name, self.quality.name = "Signer Li Na", "Signer Zhou Wei"
         report = self._report(user=self.supervisor)
         report.action_submit()
+        submitted_copy = report.pdf_attachment_id
+        submitted_checksum = submitted_copy.checksum
         with self.assertRaises(AccessError):
             report.with_user(self.quality).action_sign_supervisor()
         with self.assertRaises(AccessError):
@@ -207,6 +256,16 @@ class TestAnnualReport(QmsCommon):
         self.assertEqual(report.state, "approved")
         self.assertEqual(report.quality_sign_id, self.quality)
         self.assertTrue(report.quality_sign_date)
+        # the approval keeps a signed copy; the copy made on submission is unchanged
+        signed_copy = report.pdf_attachment_id
+        self.assertNotEqual(signed_copy, submitted_copy)
+        self.assertEqual(signed_copy.name, f"{report.name} (signed).pdf")
+        self.assertEqual(submitted_copy.checksum, submitted_checksum)
+        self.assertEqual(submitted_copy.res_id, report.id)
+        signed_text = signed_copy.raw.decode()
+        self.assertIn(self.supervisor.name, signed_text)
+        self.assertIn(self.quality.name, signed_text)
+        self.assertNotIn(self.quality.name, submitted_copy.raw.decode())
         with self.assertRaises(UserError):
             report.with_user(self.quality).action_present()
         report.with_user(self.quality).write({"review_date": "2025-02-15"})
@@ -214,6 +273,25 @@ class TestAnnualReport(QmsCommon):
         self.assertEqual(report.state, "presented")
         with self.assertRaises(UserError):
             report.write({"review_notes": "late"})
+
+    def test_management_representative_presents_the_complaint_summary(self):
+        """The management representative holds the management review: once the complaint summary
+        is approved, they record its review and present it, and nothing before that."""
+        report = self._report(user=self.supervisor)
+        mr_report = report.with_user(self.mgmt_rep)
+        with self.assertRaises(AccessError):
+            mr_report.write({"close_target_days": 10})
+        report.action_submit()
+        report.with_user(self.supervisor).action_sign_supervisor()
+        with self.assertRaises(AccessError):
+            mr_report.write({"review_date": "2025-02-15"})
+        report.with_user(self.quality).action_sign_quality()
+        mr_report.write({"review_date": "2025-02-15", "review_notes": "Target: close within 30 days."})
+        # the general manager only reads
+        with self.assertRaises(AccessError):
+            report.with_user(self.gm).action_present()
+        mr_report.action_present()
+        self.assertEqual((report.state, report.presented_by_id), ("presented", self.mgmt_rep))
 
     def test_access_per_role(self):
         with self.assertRaises(AccessError):
@@ -257,5 +335,7 @@ class TestAnnualReport(QmsCommon):
         self.assertEqual(self.env["qms.annual.report"]._svg_bar_chart([]), "")
 
     def test_year_bounds(self):
-        self.assertEqual(self.env["qms.annual.report"]._year_bounds(2024),
-                         (datetime(2024, 1, 1), datetime(2025, 1, 1)))
+        report = self._report()
+        self.assertEqual(report._year_bounds(2024), (datetime(2024, 1, 1), datetime(2025, 1, 1)))
+        report.tz = "Asia/Shanghai"  # UTC+8 all year round
+        self.assertEqual(report._year_bounds(2024), (datetime(2023, 12, 31, 16), datetime(2024, 12, 31, 16)))
