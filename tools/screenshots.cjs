@@ -45,10 +45,18 @@ try {
         const pdf = await context.request.get(`${base}/report/pdf/qms_customer.report_qms_complaint/${slip}`);
         writeFileSync(`${out}/${tag}-complaint-slip.pdf`, await pdf.body());
         console.log(`wrote ${out}/${tag}-complaint-slip.pdf`);
-        const [report] = await callKw(context, "qms.annual.report", "search", [[["kind", "=", "complaint"]]], { limit: 1, order: "year desc" });
-        if (report) {
-            await shot(page, `/odoo/action-qms_customer.qms_annual_report_action/${report}`, `${tag}-annual-report-form.png`, ".o_form_view .o_statusbar_status");
-            const yearly = await context.request.get(`${base}/report/pdf/qms_customer.report_qms_annual_report/${report}`);
+        const [remedies] = await callKw(context, "qms.complaint", "search", [[["line_ids.remedy", "!=", false]]], { limit: 1 });
+        if (remedies) {
+            await shot(page, `/odoo/action-qms_customer.qms_complaint_action/${remedies}`, `${tag}-complaint-remedies.png`, ".o_form_view .o_statusbar_status");
+        }
+        // last year's report as the management review saw it; this year's draft printed live
+        const [presented] = await callKw(context, "qms.annual.report", "search", [[["kind", "=", "complaint"], ["state", "=", "presented"]]], { limit: 1 });
+        if (presented) {
+            await shot(page, `/odoo/action-qms_customer.qms_annual_report_action/${presented}`, `${tag}-annual-report-form.png`, ".o_form_view .o_statusbar_status");
+        }
+        const [draft] = await callKw(context, "qms.annual.report", "search", [[["kind", "=", "complaint"], ["state", "=", "draft"]]], { limit: 1, order: "year desc" });
+        if (draft) {
+            const yearly = await context.request.get(`${base}/report/pdf/qms_customer.report_qms_annual_report/${draft}`);
             writeFileSync(`${out}/${tag}-annual-report.pdf`, await yearly.body());
             console.log(`wrote ${out}/${tag}-annual-report.pdf`);
         }
