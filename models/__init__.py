@@ -7,7 +7,6 @@ from . import qms_complaint_line
 from . import qms_corrective_action
 from . import qms_corrective_action_revision
 from . import sale_order
-from . import qms_complaint_integrity
 from . import ir_actions_report
 from . import qms_annual_report
 from . import qms_warranty_policy
@@ -15,8 +14,6 @@ from . import qms_complaint_link_mixin
 from . import account_move
 from . import stock_picking
 from . import repair_order
-from . import qms_complaint_remedy
-from . import qms_complaint_line_remedy
 from . import qms_service_request
 from . import product_template
 from . import sale_order_line
@@ -27,7 +24,4 @@ from . import qms_communication_plan
 from . import qms_communication_plan_line
 from . import qms_communication
 from . import survey_user_input
-from . import qms_communication_evaluation
-from . import qms_communication_plan_line_evaluation
 from . import mail_thread
-from . import qms_complaint_portal

@@ -1,11 +1,22 @@
-from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo import Command, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .qms_input_guard import check_input
 
+# Links to the documents a remedy creates: written only by the remedy actions.
+REMEDY_LINK_FIELDS = {
+    "remedy", "refund_move_id", "return_picking_id", "replacement_picking_id", "repair_id",
+    "remedy_override_by_id", "remedy_override_date",
+}
+# States of the slip in which a remedy may be decided: from the Quality review to the verification.
+REMEDY_STATES = ("quality_review", "action", "investigation", "reply", "verification")
+
 
 class QmsComplaintLine(models.Model):
-    """One product complained about on a slip, with the quantities complained and returned."""
+    """One product complained about on a slip, with the quantities complained and returned, and
+    the three guarantees (三包, clause 4.4.2) on it: which remedy the customer is still entitled
+    to, and the real document (credit note, return and replacement delivery, repair order) that
+    the chosen remedy creates."""
 
     _name = "qms.complaint.line"
     _description = "Complaint Line"
@@ -27,6 +38,37 @@ class QmsComplaintLine(models.Model):
     uom_id = fields.Many2one(
         "uom.uom", string="Unit", compute="_compute_uom_id", store=True, readonly=False, precompute=True)
     defect_description = fields.Text(string="Defect")
+
+    # --- 4.4.2 three guarantees ---------------------------------------------------------------
+    warranty_start_date = fields.Date(
+        string="Guarantee Starts", compute="_compute_warranty",
+        help="Delivery or invoice date of the order line (see the company's setting).")
+    warranty_days_elapsed = fields.Integer(string="Days Since Start", compute="_compute_warranty")
+    remedy_eligible = fields.Selection([
+        ("refund", "Refund"),
+        ("replacement", "Replacement"),
+        ("repair", "Repair"),
+        ("none", "None (Guarantee Expired)"),
+        ("unknown", "Not Delivered / Invoiced Yet"),
+    ], string="Eligible Remedy", compute="_compute_warranty",
+        help="The best remedy of the three guarantees still open: refund, then replacement, then repair.")
+    remedy_days_left = fields.Integer(
+        string="Days Left", compute="_compute_warranty", help="Days left for the eligible remedy.")
+    remedy = fields.Selection([
+        ("refund", "Refund"),
+        ("replacement", "Replacement"),
+        ("repair", "Repair"),
+    ], string="Remedy Given", readonly=True, copy=False)
+    remedy_override_reason = fields.Text(
+        string="Override Reason", copy=False,
+        help="Why Quality grants a remedy outside the days of the three guarantees.")
+    remedy_override_by_id = fields.Many2one("res.users", string="Override By", readonly=True, copy=False)
+    remedy_override_date = fields.Datetime(string="Override On", readonly=True, copy=False)
+    refund_move_id = fields.Many2one("account.move", string="Credit Note", readonly=True, copy=False)
+    return_picking_id = fields.Many2one("stock.picking", string="Return", readonly=True, copy=False)
+    replacement_picking_id = fields.Many2one("stock.picking", string="Replacement Delivery", readonly=True, copy=False)
+    repair_id = fields.Many2one("repair.order", string="Repair Order", readonly=True, copy=False)
+    remedy_document_state = fields.Char(string="Remedy Status", compute="_compute_remedy_document_state")
 
     @api.depends("sale_line_id")
     def _compute_product_id(self):
@@ -82,14 +124,20 @@ class QmsComplaintLine(models.Model):
         return lines
 
     def write(self, vals):
+        if REMEDY_LINK_FIELDS & set(vals) and not self.env.context.get("qms_remedy_write"):
+            raise UserError(self.env._("The remedy and its documents are set by the remedy buttons only."))
         check_input(self, [vals])
         if set(vals) - self._fields_free_after_intake():
             self._check_complaint_editable()
         return super().write(vals)
 
     def _fields_free_after_intake(self):
-        """Fields later steps (e.g. the remedy of the three guarantees) may write after the review."""
-        return set()
+        """Fields that may change after the supervisor review: Quality's override reason, and the
+        links to a remedy's documents when the remedy buttons write them."""
+        free = {"remedy_override_reason"}
+        if self.env.context.get("qms_remedy_write"):
+            free |= REMEDY_LINK_FIELDS
+        return free
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_at_intake(self):
@@ -101,3 +149,265 @@ class QmsComplaintLine(models.Model):
                 raise UserError(self.env._(
                     "The lines of %s can no longer be changed: the slip has passed the supervisor review.",
                     complaint.name))
+
+    # --- the windows --------------------------------------------------------------------------
+    def _delivered_moves(self):
+        self.ensure_one()
+        return self.sale_line_id.move_ids.filtered(
+            lambda m: m.state == "done" and m.location_dest_id.usage == "customer")
+
+    def _posted_invoice_lines(self):
+        self.ensure_one()
+        return self.sale_line_id.invoice_lines.filtered(
+            lambda line: line.move_id.move_type == "out_invoice" and line.move_id.state == "posted")
+
+    def _warranty_start(self):
+        self.ensure_one()
+        if self.company_id.qms_warranty_start == "invoice":
+            dates = self._posted_invoice_lines().move_id.mapped("invoice_date")
+            return min(dates) if dates else False
+        dates = self._delivered_moves().mapped("date")
+        return fields.Datetime.context_timestamp(self, max(dates)).date() if dates else False
+
+    def _warranty_windows(self):
+        self.ensure_one()
+        return self.env["qms.warranty.policy"]._get_windows(self.product_id, self.company_id or self.env.company)
+
+    @api.depends("sale_line_id", "product_id", "company_id")
+    @api.depends_context("uid")
+    def _compute_warranty(self):
+        today = fields.Date.context_today(self)
+        for line in self:
+            # the slip's users need not read sales, stock or accounting documents themselves
+            start = line.sale_line_id and line.sudo()._warranty_start()
+            line.warranty_start_date = start
+            if not start:
+                line.warranty_days_elapsed = 0
+                line.remedy_eligible = "unknown"
+                line.remedy_days_left = 0
+                continue
+            elapsed = (today - start).days
+            line.warranty_days_elapsed = elapsed
+            windows = line.sudo()._warranty_windows()
+            line.remedy_eligible, line.remedy_days_left = "none", 0
+            for remedy in ("refund", "replacement", "repair"):
+                if elapsed <= windows[remedy]:
+                    line.remedy_eligible, line.remedy_days_left = remedy, windows[remedy] - elapsed
+                    break
+
+    @api.depends("remedy", "refund_move_id.state", "return_picking_id.state", "replacement_picking_id.state",
+                 "repair_id.state")
+    def _compute_remedy_document_state(self):
+        for line in self.sudo():
+            docs = {
+                "refund": line.refund_move_id,
+                "replacement": line.replacement_picking_id,
+                "repair": line.repair_id,
+            }
+            doc = docs.get(line.remedy)
+            if not doc:
+                line.remedy_document_state = False
+                continue
+            label = dict(doc._fields["state"]._description_selection(self.env)).get(doc.state, doc.state)
+            line.remedy_document_state = f"{doc.display_name}: {label}"
+
+    # --- edits after the review ---------------------------------------------------------------
+    def _remedy_write(self, vals):
+        return self.sudo().with_context(qms_remedy_write=True).write(vals)
+
+    # --- Quality's override ---------------------------------------------------------------------
+    def action_override_window(self):
+        """Quality grants a remedy outside the days of the three guarantees, with a reason."""
+        if not self.env.is_superuser() and not self.env.user.has_group("qms_customer.group_qms_quality"):
+            raise AccessError(self.env._("Only the Quality department can grant a remedy outside its window."))
+        for line in self:
+            if not (line.remedy_override_reason or "").strip():
+                raise UserError(self.env._(
+                    "%s: give the reason for granting a remedy outside the three guarantees.",
+                    line.product_id.display_name))
+            line._remedy_write({"remedy_override_by_id": self.env.uid, "remedy_override_date": fields.Datetime.now()})
+            line.complaint_id.message_post(body=self.env._(
+                "%(product)s: remedy outside the three guarantees granted by %(user)s: %(reason)s",
+                product=line.product_id.display_name, user=self.env.user.name, reason=line.remedy_override_reason))
+        return True
+
+    def action_open_override(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Grant a Remedy Outside the Three Guarantees"),
+            "res_model": "qms.remedy.override",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_line_id": self.id},
+        }
+
+    # --- the remedies ---------------------------------------------------------------------------
+    def action_remedy_refund(self):
+        return self._create_remedy("refund")
+
+    def action_remedy_replacement(self):
+        return self._create_remedy("replacement")
+
+    def action_remedy_repair(self):
+        return self._create_remedy("repair")
+
+    def _remedy_qty(self):
+        return self.qty_returned or self.qty_complained
+
+    def _check_remedy_role(self):
+        user = self.env.user
+        if not self.env.is_superuser() and not (
+                user.has_group("qms_customer.group_qms_quality") or user.has_group("qms_customer.group_qms_sales")):
+            raise AccessError(self.env._("Only Sales or the Quality department can give a remedy."))
+        # the lines must be visible to the user (record rules)
+        self.check_access("read")
+
+    def _check_remedy_allowed(self, remedy):
+        self.ensure_one()
+        complaint = self.complaint_id
+        if complaint.state not in REMEDY_STATES:
+            raise UserError(self.env._(
+                "%s: a remedy is given once the Quality department has reviewed the slip, "
+                "and before it is closed.", complaint.name))
+        if self.remedy:
+            raise UserError(self.env._("%(product)s already has a remedy on %(slip)s.",
+                                       product=self.product_id.display_name, slip=complaint.name))
+        if not self.sale_line_id:
+            raise UserError(self.env._(
+                "%s: link the complaint line to its sales order line first.", self.product_id.display_name))
+        qty = self._remedy_qty()
+        if remedy == "refund":
+            invoiced = sum(self._posted_invoice_lines().mapped("quantity"))
+            if not invoiced:
+                raise UserError(self.env._(
+                    "%s has not been invoiced: there is nothing to refund.", self.sale_line_id.display_name))
+            if qty > self.sale_line_id.qty_invoiced:
+                raise UserError(self.env._(
+                    "%(product)s: %(qty)s to refund is more than the %(invoiced)s invoiced.",
+                    product=self.product_id.display_name, qty=qty, invoiced=self.sale_line_id.qty_invoiced))
+        else:
+            if not self._delivered_moves():
+                raise UserError(self.env._(
+                    "%s has not been delivered: it cannot be replaced or repaired.", self.sale_line_id.display_name))
+            if qty > self.sale_line_id.qty_delivered:
+                raise UserError(self.env._(
+                    "%(product)s: %(qty)s is more than the %(delivered)s delivered.",
+                    product=self.product_id.display_name, qty=qty, delivered=self.sale_line_id.qty_delivered))
+        start = self._warranty_start()
+        if not start:
+            raise UserError(self.env._(
+                "%s: the start of the three guarantees is not known yet (not delivered or invoiced).",
+                self.product_id.display_name))
+        elapsed = (fields.Date.context_today(self) - start).days
+        window = self._warranty_windows()[remedy]
+        if elapsed > window and not self.remedy_override_by_id:
+            raise UserError(self.env._(
+                "%(product)s: %(elapsed)s days have passed, beyond the %(window)s days of the %(remedy)s "
+                "guarantee. The Quality department must grant an override with a reason.",
+                product=self.product_id.display_name, elapsed=elapsed, window=window,
+                remedy=dict(self._fields["remedy"]._description_selection(self.env))[remedy]))
+
+    def _create_remedy(self, remedy):
+        self._check_remedy_role()
+        for line in self:
+            line.sudo()._check_remedy_allowed(remedy)
+            vals = getattr(line.sudo(), f"_create_remedy_{remedy}")()
+            line._remedy_write(dict(vals, remedy=remedy))
+            line.complaint_id.message_post(body=self.env._(
+                "%(product)s: %(remedy)s given (%(docs)s).", product=line.product_id.display_name,
+                remedy=dict(self._fields["remedy"]._description_selection(self.env))[remedy],
+                docs=line.sudo().remedy_document_state or ""))
+        return True
+
+    def _prepare_refund_vals(self):
+        self.ensure_one()
+        invoice_line = self._posted_invoice_lines()[-1:]
+        invoice = invoice_line.move_id
+        return {
+            "move_type": "out_refund",
+            "partner_id": invoice.partner_id.id,
+            "journal_id": invoice.journal_id.id,
+            "company_id": invoice.company_id.id,
+            "currency_id": invoice.currency_id.id,
+            "reversed_entry_id": invoice.id,
+            "invoice_origin": invoice.invoice_origin,
+            "ref": self.env._("Refund for complaint %s", self.complaint_id.name),
+            "qms_complaint_id": self.complaint_id.id,
+            "invoice_line_ids": [Command.create({
+                "product_id": self.product_id.id,
+                "name": invoice_line.name,
+                "quantity": self._remedy_qty(),
+                "product_uom_id": invoice_line.product_uom_id.id,
+                "price_unit": invoice_line.price_unit,
+                "discount": invoice_line.discount,
+                "tax_ids": [Command.set(invoice_line.tax_ids.ids)],
+                "sale_line_ids": [Command.set(self.sale_line_id.ids)],
+            })],
+        }
+
+    def _create_remedy_refund(self):
+        move = self.env["account.move"].with_company(self.company_id).create(self._prepare_refund_vals())
+        return {"refund_move_id": move.id}
+
+    def _create_return(self):
+        """Return the goods through Odoo's own return wizard, from the last delivery of the line."""
+        self.ensure_one()
+        moves = self._delivered_moves().sorted("date")
+        picking = moves[-1].picking_id
+        wizard = self.env["stock.return.picking"].with_context(
+            active_id=picking.id, active_ids=picking.ids, active_model="stock.picking",
+        ).create({"picking_id": picking.id})
+        qty, found = self._remedy_qty(), False
+        for return_line in wizard.product_return_moves:
+            if not found and return_line.move_id.sale_line_id == self.sale_line_id:
+                return_line.quantity, found = qty, True
+            else:
+                return_line.quantity = 0
+        return_picking = wizard._create_return()
+        return_picking.qms_complaint_id = self.complaint_id
+        return picking, return_picking
+
+    def _prepare_replacement_picking_vals(self, delivery):
+        self.ensure_one()
+        return {
+            "picking_type_id": delivery.picking_type_id.id,
+            "partner_id": delivery.partner_id.id,
+            "location_id": delivery.location_id.id,
+            "location_dest_id": delivery.location_dest_id.id,
+            "origin": self.env._("Replacement for %s", self.complaint_id.name),
+            "qms_complaint_id": self.complaint_id.id,
+            "move_ids": [Command.create({
+                "product_id": self.product_id.id,
+                "product_uom_qty": self._remedy_qty(),
+                "product_uom": self.sale_line_id.product_uom_id.id,
+                "location_id": delivery.location_id.id,
+                "location_dest_id": delivery.location_dest_id.id,
+                "partner_id": delivery.partner_id.id,
+                "sale_line_id": self.sale_line_id.id,
+            })],
+        }
+
+    def _create_remedy_replacement(self):
+        delivery, return_picking = self._create_return()
+        replacement = self.env["stock.picking"].with_company(self.company_id).create(
+            self._prepare_replacement_picking_vals(delivery))
+        replacement.action_confirm()
+        return {"return_picking_id": return_picking.id, "replacement_picking_id": replacement.id}
+
+    def _prepare_repair_vals(self):
+        self.ensure_one()
+        return {
+            "product_id": self.product_id.id,
+            "product_qty": self._remedy_qty(),
+            "product_uom": self.sale_line_id.product_uom_id.id,
+            "partner_id": self.complaint_id.partner_id.id,
+            "company_id": self.company_id.id,
+            "under_warranty": True,
+            "internal_notes": self.defect_description or False,
+            "qms_complaint_id": self.complaint_id.id,
+        }
+
+    def _create_remedy_repair(self):
+        repair = self.env["repair.order"].with_company(self.company_id).create(self._prepare_repair_vals())
+        return {"repair_id": repair.id}
