@@ -10,6 +10,8 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL
 
+from .qms_input_guard import IN_WORKFLOW_STEP, check_input, workflow_step
+
 # Who signs which kind of report (clause 4.3.3 and 4.4.3): the signature fields and the role
 # each one needs.
 SIGNATURES = {
@@ -38,6 +40,12 @@ class QmsAnnualReport(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin", "qms.workflow.mixin"]
     _order = "year desc, kind, id desc"
     _check_company_auto = True
+    # written by the steps only (workflow_step); refused from any other write by check_input
+    _qms_workflow_fields = (
+        "state", "figures_json", "figures_date", "has_data", "pdf_attachment_id", "submitted_by_id",
+        "submitted_date", "supervisor_sign_id", "supervisor_sign_date", "quality_sign_id", "quality_sign_date",
+        "mgmt_rep_sign_id", "mgmt_rep_sign_date", "presented_by_id",
+    )
 
     name = fields.Char(compute="_compute_name", store=True)
     kind = fields.Selection([
@@ -116,6 +124,7 @@ class QmsAnnualReport(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        check_input(self, vals_list, creating=True)
         for vals in vals_list:
             self._check_duplicate(
                 vals.get("kind") or "complaint", vals.get("company_id") or self.env.company.id,
@@ -123,7 +132,9 @@ class QmsAnnualReport(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if not self.env.context.get("qms_annual_report_workflow"):
+        check_input(self, [vals])
+        in_step = IN_WORKFLOW_STEP.get()
+        if not in_step:
             changed = {name for name in vals if not name.startswith(("message_", "activity_"))}
             for report in self:
                 if report.state == "draft":
@@ -138,11 +149,14 @@ class QmsAnnualReport(models.Model):
                     vals.get("kind", report.kind), vals.get("company_id", report.company_id.id),
                     vals.get("year", report.year), exclude_ids=report.ids)
         res = super().write(vals)
-        if {"kind", "year", "company_id", "close_target_days", "tz"} & set(vals) and not self.env.context.get(
-                "qms_annual_report_workflow"):
-            # stale figures of a draft are dropped; they are recomputed on demand
-            self.with_context(qms_annual_report_workflow=True).write({"figures_json": False, "has_data": False})
+        if {"kind", "year", "company_id", "close_target_days", "tz"} & set(vals) and not in_step:
+            self._drop_figures()
         return res
+
+    @workflow_step
+    def _drop_figures(self):
+        # stale figures of a draft are dropped; they are recomputed on demand
+        self.write({"figures_json": False, "has_data": False})
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft(self):
@@ -150,17 +164,15 @@ class QmsAnnualReport(models.Model):
             raise UserError(self.env._(
                 "A submitted report is a record of the management review: it cannot be deleted."))
 
-    def _workflow_write(self, vals):
-        return self.with_context(qms_annual_report_workflow=True).write(vals)
-
     # --- the figures ----------------------------------------------------------------------------
+    @workflow_step
     def action_compute(self):
         """Recompute the figures of a draft."""
         for report in self:
             if report.state != "draft":
                 raise UserError(self.env._("%s is frozen: its figures are recomputed only in draft.", report.name))
             figures = report._compute_figures()
-            report._workflow_write({
+            report.write({
                 "figures_json": json.dumps(figures, sort_keys=True),
                 "figures_date": fields.Datetime.now(),
                 "has_data": bool(figures.get("total") or figures.get("cancelled")),
@@ -294,13 +306,14 @@ class QmsAnnualReport(models.Model):
         self.ensure_one()
         return [group for _field, group in SIGNATURES[self.kind]]
 
+    @workflow_step
     def action_submit(self):
         """Freeze the figures and the PDF; the report then waits for its signatures."""
         self._ensure_state("draft")
         for report in self:
             report._ensure_one_of(report._author_groups())
             report.action_compute()
-            report._workflow_write({"state": "submitted", "submitted_by_id": self.env.uid,
+            report.write({"state": "submitted", "submitted_by_id": self.env.uid,
                                     "submitted_date": fields.Datetime.now()})
             report._freeze_pdf()
             if report.kind == "complaint":
@@ -321,6 +334,7 @@ class QmsAnnualReport(models.Model):
             return f"{self.name}.pdf"
         return self.env._("%s (signed).pdf", self.name)
 
+    @workflow_step
     def _freeze_pdf(self):
         """Render the PDF from the frozen figures and keep it. Earlier copies stay attached."""
         self.ensure_one()
@@ -334,8 +348,9 @@ class QmsAnnualReport(models.Model):
             "res_id": self.id,
             "mimetype": "application/pdf" if report_type == "pdf" else "text/html",
         })
-        self._workflow_write({"pdf_attachment_id": attachment.id})
+        self.write({"pdf_attachment_id": attachment.id})
 
+    @workflow_step
     def _sign(self, field):
         self._ensure_state("submitted")
         for report in self:
@@ -349,7 +364,7 @@ class QmsAnnualReport(models.Model):
             signed = all(report[f"{name}_id"] or name == field for name, _group in SIGNATURES[report.kind])
             if signed:
                 vals["state"] = "approved"
-            report._workflow_write(vals)
+            report.write(vals)
             if signed:
                 # auditors get the copy that carries every signature; the submitted copy stays attached
                 report._freeze_pdf()
@@ -368,6 +383,7 @@ class QmsAnnualReport(models.Model):
         """The management representative signs the satisfaction report."""
         return self._sign("mgmt_rep_sign")
 
+    @workflow_step
     def action_present(self):
         """The report was presented at the management review."""
         self._ensure_state("approved")
@@ -376,7 +392,7 @@ class QmsAnnualReport(models.Model):
             if not report.review_date:
                 raise UserError(self.env._("Give the date of the management review where %s was presented.",
                                            report.name))
-            report._workflow_write({"state": "presented", "presented_by_id": self.env.uid})
+            report.write({"state": "presented", "presented_by_id": self.env.uid})
         return True
 
     def action_view_pdf(self):

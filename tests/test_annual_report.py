@@ -213,6 +213,20 @@ class TestAnnualReport(QmsCommon):
         # the review date may still be written until presented
         report.write({"review_date": "2025-02-01"})
 
+    def test_steps_only_write_the_state_figures_and_signatures(self):
+        """A client (json/2, a script) cannot forge an approval or figures, not even on a draft,
+        and no context key opens the frozen report: only the step buttons write these fields."""
+        report = self._report(user=self.supervisor)
+        for vals in ({"state": "approved"}, {"figures_json": '{"total": 99}'},
+                     {"supervisor_sign_id": self.supervisor.id}, {"pdf_attachment_id": 1}):
+            with self.assertRaises(UserError):
+                report.write(vals)
+        report.action_submit()
+        for context in ({"qms_annual_report_workflow": True}, {"install_mode": True}):
+            with self.assertRaises(UserError):
+                report.with_context(**context).write({"close_target_days": 5})
+        self.assertEqual((report.state, report.close_target_days), ("submitted", 30))
+
     def test_frozen_pdf_needs_no_web_server(self):
         """The frozen PDF carries its stylesheets and fonts: wkhtmltopdf fetches nothing from the
         web server, so a report submitted from a command-line install (no HTTP server, as the demo
