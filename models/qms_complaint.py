@@ -323,10 +323,9 @@ class QmsComplaint(models.Model):
         # lines written with the slip belong to its intake, whatever state it is created in (import, demo)
         token = IN_WORKFLOW_STEP.set(True)  # the numbers above are ours, not the caller's
         try:
-            complaints = super(QmsComplaint, self.with_context(qms_creating_complaint=True)).create(vals_list)
+            return super().create(vals_list)
         finally:
             IN_WORKFLOW_STEP.reset(token)
-        return complaints.with_env(self.env)
 
     def write(self, vals):
         check_input(self, [vals])

@@ -1,7 +1,7 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from .qms_input_guard import check_input
+from .qms_input_guard import IN_WORKFLOW_STEP, check_input, workflow_step
 
 # Links to the documents a remedy creates: written only by the remedy actions.
 REMEDY_LINK_FIELDS = {
@@ -119,12 +119,12 @@ class QmsComplaintLine(models.Model):
     def create(self, vals_list):
         check_input(self, vals_list, creating=True)
         lines = super().create(vals_list)
-        if not self.env.context.get("qms_creating_complaint"):
+        if not IN_WORKFLOW_STEP.get():  # lines written with their slip belong to its intake
             lines._check_complaint_editable()
         return lines
 
     def write(self, vals):
-        if REMEDY_LINK_FIELDS & set(vals) and not self.env.context.get("qms_remedy_write"):
+        if REMEDY_LINK_FIELDS & set(vals) and not IN_WORKFLOW_STEP.get():
             raise UserError(self.env._("The remedy and its documents are set by the remedy buttons only."))
         check_input(self, [vals])
         if set(vals) - self._fields_free_after_intake():
@@ -135,7 +135,7 @@ class QmsComplaintLine(models.Model):
         """Fields that may change after the supervisor review: Quality's override reason, and the
         links to a remedy's documents when the remedy buttons write them."""
         free = {"remedy_override_reason"}
-        if self.env.context.get("qms_remedy_write"):
+        if IN_WORKFLOW_STEP.get():
             free |= REMEDY_LINK_FIELDS
         return free
 
@@ -212,8 +212,9 @@ class QmsComplaintLine(models.Model):
             line.remedy_document_state = f"{doc.display_name}: {label}"
 
     # --- edits after the review ---------------------------------------------------------------
+    @workflow_step
     def _remedy_write(self, vals):
-        return self.sudo().with_context(qms_remedy_write=True).write(vals)
+        return self.sudo().write(vals)
 
     # --- Quality's override ---------------------------------------------------------------------
     def action_override_window(self):

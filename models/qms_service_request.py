@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .qms_input_guard import check_input, workflow_step
+
 SERVICE_TYPES = [
     ("installation", "Installation"),
     ("commissioning", "Commissioning"),
@@ -17,6 +19,8 @@ class QmsServiceRequest(models.Model):
     _description = "Service Request"
     _inherit = ["mail.thread", "mail.activity.mixin", "qms.workflow.mixin"]
     _order = "scheduled_date, id"
+    # written by the steps only (workflow_step); refused from any other write by check_input
+    _qms_workflow_fields = ("name", "state", "done_by_id", "done_date", "accepted_recorded_by_id")
     _check_company_auto = True
 
     name = fields.Char(string="Number", readonly=True, copy=False, default="/", index="trigram")
@@ -75,6 +79,7 @@ class QmsServiceRequest(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        check_input(self, vals_list, creating=True)  # what the caller sent, before numbering
         for vals in vals_list:
             if vals.get("name", "/") == "/":
                 company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
@@ -83,8 +88,8 @@ class QmsServiceRequest(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if not self.env.context.get("qms_service_workflow") and any(r.state == "accepted" for r in self) \
-                and set(vals) - {"message_main_attachment_id"}:
+        check_input(self, [vals])
+        if any(r.state == "accepted" for r in self) and set(vals) - {"message_main_attachment_id"}:
             raise UserError(self.env._("An accepted service request can no longer be changed."))
         return super().write(vals)
 
@@ -102,6 +107,7 @@ class QmsServiceRequest(models.Model):
                     "%s: record the attendees and the hours of the training.", request.name))
 
     # --- the steps -----------------------------------------------------------------------------
+    @workflow_step
     def action_done(self):
         """The technician has installed, commissioned or trained."""
         self._ensure_state("planned")
@@ -111,6 +117,7 @@ class QmsServiceRequest(models.Model):
             request.write({"state": "done", "done_by_id": self.env.uid, "done_date": fields.Datetime.now()})
         return True
 
+    @workflow_step
     def action_accept(self):
         """The customer accepts the service: this closes the request."""
         for request in self:
@@ -123,11 +130,13 @@ class QmsServiceRequest(models.Model):
             request.write({"state": "accepted", "accepted_recorded_by_id": self.env.uid})
         return True
 
+    @workflow_step
     def action_cancel(self):
         self._ensure_state("planned", "done")
         self.write({"state": "cancel"})
         return True
 
+    @workflow_step
     def action_reset_planned(self):
         self._ensure_state("cancel")
         self.write({"state": "planned"})

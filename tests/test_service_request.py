@@ -82,6 +82,26 @@ class TestServiceRequest(QmsCommon):
         for text in ("Service Acceptance Sheet", "Mr Wang", "Runs fine.", "Installed and levelled.", "QR-8.2-04"):
             self.assertIn(text, html)
 
+    def test_state_and_stamps_only_through_the_steps(self):
+        """A client cannot jump a request to "accepted" or stamp it; no context key reopens an
+        accepted request."""
+        order = self._order()
+        order.action_confirm()
+        request = order.qms_service_request_ids.filtered(lambda r: r.service_type == "installation")
+        as_sales = request.with_user(self.sales)
+        for vals in ({"state": "accepted"}, {"done_by_id": self.sales.id},
+                     {"accepted_recorded_by_id": self.sales.id}, {"name": "FORGED"}):
+            with self.assertRaises(UserError):
+                as_sales.write(vals)
+        self.assertEqual(request.state, "planned")
+        request.write({"work_notes": "Installed.", "acceptance_name": "Mr Wang",
+                       "acceptance_date": fields.Date.today()})
+        as_sales.action_done()
+        as_sales.action_accept()
+        with self.assertRaises(UserError):
+            as_sales.with_context(qms_service_workflow=True).write({"acceptance_name": "Someone else"})
+        self.assertEqual(request.acceptance_name, "Mr Wang")
+
     def test_training_records_attendees_and_hours(self):
         order = self._order()
         order.action_confirm()

@@ -102,6 +102,21 @@ class TestThreeGuarantees(QmsCommon):
         _complaint, line = self._slip(order)
         self.assertEqual((line.remedy_eligible, line.remedy_days_left), ("replacement", 3))
 
+    def test_remedy_links_and_lines_only_through_the_buttons(self):
+        """No context key lets a client link a slip line to a document of its choosing, or add a
+        line to a slip past its intake."""
+        order = self._order()
+        complaint, line = self._slip(order)
+        for context in ({}, {"qms_remedy_write": True}):
+            with self.assertRaises(UserError):
+                line.with_user(self.quality).with_context(**context).write(
+                    {"remedy": "refund", "refund_move_id": order.invoice_ids.id})
+        self.assertFalse(line.remedy)
+        with self.assertRaises(UserError):
+            self.env["qms.complaint.line"].with_user(self.sales).with_context(qms_creating_complaint=True).create(
+                {"complaint_id": complaint.id, "product_id": self.product.id, "qty_complained": 1})
+        self.assertEqual(complaint.line_ids, line)
+
     # --- the documents --------------------------------------------------------------------------
     def test_refund_creates_draft_credit_note(self):
         order = self._order()
