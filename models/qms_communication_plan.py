@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from .qms_input_guard import check_input, workflow_step
+
 
 class QmsCommunicationPlan(models.Model):
     """The customer communication plan of one company for one year (clause 4.2.1).
@@ -13,6 +15,8 @@ class QmsCommunicationPlan(models.Model):
     _description = "Customer Communication Plan"
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "year desc, id desc"
+    # the Sales Supervisor's approval: written by the step buttons only (workflow_step)
+    _qms_workflow_fields = ("state", "approved_by_id", "approved_date")
 
     name = fields.Char(compute="_compute_name", store=True)
     year = fields.Integer(required=True, default=lambda self: fields.Date.context_today(self).year, tracking=True)
@@ -58,6 +62,15 @@ class QmsCommunicationPlan(models.Model):
             plan.line_count = plan.done_count + plan.planned_count + plan.missed_count
             plan.progress = 100.0 * plan.done_count / plan.line_count if plan.line_count else 0.0
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        check_input(self, vals_list, creating=True)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_input(self, [vals])
+        return super().write(vals)
+
     @api.ondelete(at_uninstall=False)
     def _unlink_except_approved(self):
         if any(plan.state != "draft" for plan in self):
@@ -67,6 +80,7 @@ class QmsCommunicationPlan(models.Model):
         if not self.env.user.has_group("qms_customer.group_qms_sales_supervisor"):
             raise AccessError(self.env._("Only a Sales Supervisor can approve or reopen a communication plan."))
 
+    @workflow_step
     def action_approve(self):
         """Approve the plan (Sales Supervisor): its activities are then fixed for the year."""
         self._check_supervisor()
@@ -81,6 +95,7 @@ class QmsCommunicationPlan(models.Model):
                     "approved_date": fields.Date.context_today(self)})
         return True
 
+    @workflow_step
     def action_close(self):
         """Close an approved plan at year end; what is still planned becomes missed."""
         for plan in self:
@@ -90,6 +105,7 @@ class QmsCommunicationPlan(models.Model):
         self.write({"state": "closed"})
         return True
 
+    @workflow_step
     def action_draft(self):
         """Send an approved plan back to draft so that Sales can change it (Sales Supervisor)."""
         self._check_supervisor()

@@ -7,6 +7,8 @@ from psycopg2.errors import LockNotAvailable, SerializationFailure
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .qms_input_guard import check_input, workflow_step
+
 _logger = logging.getLogger(__name__)
 
 # Methods of communication with existing customers (4.2.2).
@@ -36,6 +38,8 @@ class QmsCommunicationPlanLine(models.Model):
     _description = "Planned Customer Communication"
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "date_planned, plan_id, id"
+    # plan vs. actual: done only through a logged communication, missed at the plan's closing
+    _qms_workflow_fields = ("state", "communication_id", "reminded_user_id")
     _rec_name = "partner_id"
 
     plan_id = fields.Many2one("qms.communication.plan", required=True, ondelete="cascade", index=True)
@@ -132,11 +136,13 @@ class QmsCommunicationPlanLine(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        check_input(self, vals_list, creating=True)
         lines = super().create(vals_list)
         lines._check_plan_editable()
         return lines
 
     def write(self, vals):
+        check_input(self, [vals])
         self._check_plan_editable(vals)
         return super().write(vals)
 
@@ -144,6 +150,7 @@ class QmsCommunicationPlanLine(models.Model):
     def _unlink_except_approved_plan(self):
         self._check_plan_editable()
 
+    @workflow_step
     def _sync_state_from_communications(self):
         """A line is done as soon as a communication is logged against it (and planned again
         when that communication goes away, missed if its time has passed)."""
@@ -156,11 +163,13 @@ class QmsCommunicationPlanLine(models.Model):
                 late = line.date_deadline and line.date_deadline < today
                 line.write({"state": "missed" if late else "planned", "communication_id": False})
 
+    @workflow_step
     def action_cancel(self):
         """Drop an activity from the plan; it no longer counts in plan vs. actual."""
         self.filtered(lambda line: line.state in ("planned", "missed")).write({"state": "cancel"})
         return True
 
+    @workflow_step
     def action_reset(self):
         """Put a cancelled or missed activity back in the plan."""
         self.filtered(lambda line: line.state in ("cancel", "missed")).write({"state": "planned"})

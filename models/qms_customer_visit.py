@@ -3,6 +3,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_datetime
 
 from .qms_customer_requirement import PRODUCT_KINDS
+from .qms_input_guard import check_input, workflow_step
 
 
 class QmsCustomerVisit(models.Model):
@@ -15,6 +16,8 @@ class QmsCustomerVisit(models.Model):
     _description = "Customer Visit"
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "date_start desc, id desc"
+    # done only once time, place and requirements are recorded: through the step buttons
+    _qms_workflow_fields = ("state",)
     _check_company_auto = True
 
     name = fields.Char(string="Reference", required=True, copy=False, readonly=True, default="/")
@@ -66,16 +69,22 @@ class QmsCustomerVisit(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        check_input(self, vals_list, creating=True)
         for vals in vals_list:
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].next_by_code("qms.customer.visit") or "/"
         return super().create(vals_list)
+
+    def write(self, vals):
+        check_input(self, [vals])
+        return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_done(self):
         if any(visit.state == "done" for visit in self):
             raise UserError(self.env._("A recorded (done) visit cannot be deleted; cancel it instead."))
 
+    @workflow_step
     def action_done(self):
         """Close the visit record once time, place and requirements are written down (4.1.1)."""
         for visit in self:
@@ -87,6 +96,7 @@ class QmsCustomerVisit(models.Model):
         self.write({"state": "done"})
         return True
 
+    @workflow_step
     def action_cancel(self):
         """Cancel a visit that did not take place."""
         if any(visit.state == "cancel" for visit in self):
@@ -94,6 +104,7 @@ class QmsCustomerVisit(models.Model):
         self.write({"state": "cancel"})
         return True
 
+    @workflow_step
     def action_draft(self):
         """Reopen a done or cancelled visit to correct it."""
         self.write({"state": "draft"})

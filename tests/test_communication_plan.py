@@ -58,6 +58,19 @@ class TestCommunicationPlan(QmsCommunicationCommon):
             self._fill(plan)
 
     # --- plan vs. actual --------------------------------------------------------------------
+    def test_approval_and_plan_vs_actual_only_through_the_steps(self):
+        """Sales cannot approve its own plan nor mark an activity done without a communication."""
+        plan = self._plan()
+        line = self._line(plan)
+        for record, vals in ((plan, {"state": "approved"}), (plan, {"approved_by_id": self.sales.id}),
+                             (line, {"state": "done"})):
+            with self.assertRaises(UserError):
+                record.with_user(self.sales).write(vals)
+        self.assertEqual((plan.state, line.state), ("draft", "planned"))
+        plan.with_user(self.supervisor).action_approve()
+        self._communication(plan_line_id=line.id)
+        self.assertEqual((plan.state, line.state), ("approved", "done"))
+
     def test_plan_vs_actual(self):
         plan = self._plan()
         methods = ("visit_phone", "visit_email", "evaluation", "trade_show", "visit_letter")

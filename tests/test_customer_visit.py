@@ -50,6 +50,12 @@ class TestCustomerVisit(QmsCommunicationCommon):
         visit.action_draft()
         self.assertEqual(visit.state, "draft")
 
+    def test_done_only_through_the_button(self):
+        visit = self._visit(date_end=False).with_user(self.sales)
+        with self.assertRaises(UserError):
+            visit.write({"state": "done"})  # would skip the end time check
+        self.assertEqual(visit.state, "draft")
+
     def test_state_change_is_tracked_in_chatter(self):
         visit = self._visit()
         self.env.cr.flush()  # close the creation's tracking: changes made at creation are not tracked
