@@ -10,6 +10,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL
 
+from .ir_actions_report import self_contained_pdf
 from .qms_input_guard import IN_WORKFLOW_STEP, check_input, workflow_step
 
 # Who signs which kind of report (clause 4.3.3 and 4.4.3): the signature fields and the role
@@ -62,7 +63,8 @@ class QmsAnnualReport(models.Model):
         ("presented", "Presented"),
     ], default="draft", required=True, readonly=True, copy=False, tracking=True, index=True)
     tz = fields.Selection(
-        _tz_get, string="Timezone", required=True, default=lambda self: self._default_tz(),
+        _tz_get, string="Timezone", required=True, compute="_compute_tz", store=True, readonly=False,
+        precompute=True,
         help="Complaints and communications are counted in the month and year of this timezone.")
     close_target_days = fields.Integer(
         string="Target Days to Close", default=lambda self: self.env.company.qms_complaint_close_days or 30,
@@ -94,10 +96,11 @@ class QmsAnnualReport(models.Model):
         "(kind, company_id, year)", "There is already a report of this kind for this company and year.")
     _year_valid = models.Constraint("CHECK(year > 1900 AND year < 3000)", "Give a valid year.")
 
-    @api.model
-    def _default_tz(self):
-        # the company's working time, as Odoo's HR and planning apps use it; else the user's
-        return self.env.company.resource_calendar_id.tz or self.env.user.tz or "UTC"
+    @api.depends("company_id")
+    def _compute_tz(self):
+        # the report company's working time, as Odoo's HR and planning apps use it; else the user's
+        for report in self:
+            report.tz = report.company_id.resource_calendar_id.tz or self.env.user.tz or "UTC"
 
     @api.depends("kind", "year")
     def _compute_name(self):
@@ -328,19 +331,24 @@ class QmsAnnualReport(models.Model):
         return True
 
     def _pdf_attachment_name(self):
-        """File name of the frozen PDF: the copy made on submission, then the signed copy."""
+        """File name of the frozen PDF: the copy made on submission, the signed copy, then the
+        copy presented at the management review."""
         self.ensure_one()
         if self.state == "submitted":
             return f"{self.name}.pdf"
+        if self.state == "presented":
+            return self.env._("%s (presented).pdf", self.name)
         return self.env._("%s (signed).pdf", self.name)
 
     @workflow_step
     def _freeze_pdf(self):
         """Render the PDF from the frozen figures and keep it. Earlier copies stay attached."""
         self.ensure_one()
-        content, report_type = self.env["ir.actions.report"].with_context(
-            report_pdf_no_attachment=True, qms_self_contained_pdf=True)\
-            .sudo()._render_qweb_pdf("qms_customer.action_report_qms_annual_report", self.ids)
+        # dates printed in the report's timezone, like its figures
+        with self_contained_pdf():
+            content, report_type = self.env["ir.actions.report"].with_context(
+                report_pdf_no_attachment=True, tz=self.tz,
+            ).sudo()._render_qweb_pdf("qms_customer.action_report_qms_annual_report", self.ids)
         attachment = self.env["ir.attachment"].sudo().create({
             "name": self._pdf_attachment_name(),
             "raw": content,
@@ -348,7 +356,8 @@ class QmsAnnualReport(models.Model):
             "res_id": self.id,
             "mimetype": "application/pdf" if report_type == "pdf" else "text/html",
         })
-        self.write({"pdf_attachment_id": attachment.id})
+        # the step has checked the role; the presenter may no longer write a presented report
+        self.sudo().write({"pdf_attachment_id": attachment.id})
 
     @workflow_step
     def _sign(self, field):
@@ -393,6 +402,8 @@ class QmsAnnualReport(models.Model):
                 raise UserError(self.env._("Give the date of the management review where %s was presented.",
                                            report.name))
             report.write({"state": "presented", "presented_by_id": self.env.uid})
+            # what the auditors see: the report as presented, with the review's date
+            report._freeze_pdf()
         return True
 
     def action_view_pdf(self):

@@ -1,4 +1,5 @@
 import json
+import os
 import socket
 from datetime import datetime
 
@@ -6,6 +7,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
+from ..models.ir_actions_report import self_contained_pdf
 from .common import QmsCommon
 
 
@@ -174,10 +176,15 @@ class TestAnnualReport(QmsCommon):
         self.assertEqual(shanghai["tz"], "Asia/Shanghai")
         self.assertEqual((shanghai["total"], shanghai["by_month"][0], shanghai["previous"]["total"]), (6, 3, 2))
 
-    def test_default_timezone_is_the_company_working_time(self):
+    def test_default_timezone_is_the_report_company_working_time(self):
         self.env.company.resource_calendar_id.tz = "Asia/Shanghai"
         report = self.env["qms.annual.report"].with_user(self.quality).create({"kind": "complaint", "year": 2030})
         self.assertEqual(report.tz, "Asia/Shanghai")
+        # a report of another company takes that company's timezone, whichever company is active
+        other = self.env["res.company"].create({"name": "Annual Report New York Co"})
+        other.resource_calendar_id.tz = "America/New_York"
+        report = self.env["qms.annual.report"].create({"kind": "complaint", "year": 2030, "company_id": other.id})
+        self.assertEqual(report.tz, "America/New_York")
 
     # --- bad input -----------------------------------------------------------------------------
     def test_second_report_same_year_refused(self):
@@ -249,6 +256,25 @@ class TestAnnualReport(QmsCommon):
                 "qms_customer.action_report_qms_annual_report", draft.ids)
         self.assertIn("wkhtmltopdf", logs.output[0])
 
+    def test_file_access_only_for_static_folders_and_never_from_the_context(self):
+        """Local file access is opened only while the addon freezes a PDF, and only for the static
+        folders its inlined stylesheets name; a context key sent by a client opens nothing."""
+        Report = self.env["ir.actions.report"]
+        paperformat = self.env.company.paperformat_id
+        self.assertNotIn("--allow", Report.with_context(qms_self_contained_pdf=True)._build_wkhtmltopdf_args(
+            paperformat, False))
+        html = Report._render_qweb_html("qms_customer.action_report_qms_annual_report", self._report().ids)[0]
+        with self_contained_pdf():
+            inlined = Report._qms_inline_assets(html.decode())
+            args = Report._build_wkhtmltopdf_args(paperformat, False)
+        self.assertNotIn("/web/assets/", inlined)
+        self.assertIn("<style>", inlined)
+        self.assertIn("--disable-local-file-access", args)
+        folders = [args[i + 1] for i, arg in enumerate(args) if arg == "--allow"]
+        self.assertTrue(folders)
+        for folder in folders:
+            self.assertIn(f"{os.sep}static{os.sep}", folder + os.sep)
+
     # --- signatures and access -------------------------------------------------------------------
     def test_both_signatures_approve_then_present(self):
         # names that appear on the PDF only through the signature boxes
@@ -285,6 +311,12 @@ class TestAnnualReport(QmsCommon):
         report.with_user(self.quality).write({"review_date": "2025-02-15"})
         report.with_user(self.quality).action_present()
         self.assertEqual(report.state, "presented")
+        # the copy presented at the management review carries its date; the earlier copies stay
+        presented_copy = report.pdf_attachment_id
+        self.assertEqual(presented_copy.name, f"{report.name} (presented).pdf")
+        self.assertIn("2025-02-15", presented_copy.raw.decode())
+        self.assertNotIn("2025-02-15", signed_copy.raw.decode())
+        self.assertEqual(submitted_copy.checksum, submitted_checksum)
         with self.assertRaises(UserError):
             report.write({"review_notes": "late"})
 
@@ -353,3 +385,5 @@ class TestAnnualReport(QmsCommon):
         self.assertEqual(report._year_bounds(2024), (datetime(2024, 1, 1), datetime(2025, 1, 1)))
         report.tz = "Asia/Shanghai"  # UTC+8 all year round
         self.assertEqual(report._year_bounds(2024), (datetime(2023, 12, 31, 16), datetime(2024, 12, 31, 16)))
+        report.tz = "America/New_York"  # New Year falls in winter time: UTC-5
+        self.assertEqual(report._year_bounds(2024), (datetime(2024, 1, 1, 5), datetime(2025, 1, 1, 5)))
