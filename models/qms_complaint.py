@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.fields import Domain
 from odoo.tools import SQL, email_normalize, html2plaintext, is_html_empty, plaintext2html
 from odoo.tools.mail import parse_contact_from_email
 from odoo.tools.mimetypes import guess_mimetype
@@ -21,6 +22,9 @@ STATES = [
     ("cancel", "Cancelled"),
 ]
 INTAKE_STATES = ("draft", "supervisor_review")
+
+# The departments of a corrective action (clause 4.3.2): its members see the slip.
+ACTION_DEPARTMENT_FIELDS = ("responsible_department_id", "implementing_department_id", "verifying_department_id")
 
 # Fields that belong to a gate: they can be changed only while the slip stands at that gate.
 GATE_FIELDS = {
@@ -212,6 +216,15 @@ class QmsComplaint(models.Model):
     # --- 4.3.2 corrective actions, or the real cause when the company is not responsible ---------
     corrective_action_ids = fields.One2many("qms.corrective.action", "complaint_id", string="Corrective Actions")
     corrective_action_count = fields.Integer(compute="_compute_corrective_action_count")
+    # What the employees' read rule searches on (security/ir_rule.xml). Stored, so that checking
+    # the rule on a page of slips reads one table; searched with "id IN (subquery)", which
+    # PostgreSQL estimates well, where the path corrective_action_ids.<department> is an EXISTS it
+    # overestimates ~100 times, so that every count of the list paid a JIT compilation.
+    action_department_ids = fields.Many2many(
+        "hr.department", "qms_complaint_action_department_rel", "complaint_id", "department_id",
+        string="Corrective Action Departments", compute="_compute_action_department_ids", store=True,
+        search="_search_action_department_ids",
+        help="Responsible, implementing and verifying departments of the slip's corrective actions.")
     investigation_cause = fields.Text(string="Real Cause Found With the Customer", copy=False)
     investigation_user_id = fields.Many2one("res.users", string="Investigated By", readonly=True, copy=False)
     investigation_date = fields.Datetime(string="Investigated On", readonly=True, copy=False)
@@ -282,6 +295,30 @@ class QmsComplaint(models.Model):
             [("complaint_id", "in", self.ids)], ["complaint_id"], ["__count"]))
         for complaint in self:
             complaint.corrective_action_count = counts.get(complaint._origin, 0)
+
+    @api.depends(*(f"corrective_action_ids.{name}" for name in ACTION_DEPARTMENT_FIELDS))
+    def _compute_action_department_ids(self):
+        # stored, hence computed as superuser: the rule needs every action's departments
+        for slip in self:
+            actions = slip.corrective_action_ids
+            slip.action_department_ids = (actions.responsible_department_id | actions.implementing_department_id
+                                          | actions.verifying_department_id)
+
+    def _search_action_department_ids(self, operator, value):
+        if operator == "in" and False in value:  # no department: no corrective action
+            rest = [v for v in value if v is not False]
+            return Domain("corrective_action_ids", "=", False) | Domain("action_department_ids", "in", rest)
+        if operator == "in" and all(type(v) is int for v in value):
+            # read straight from the relation table (no rule applies to it, as the rule needs): the
+            # ORM cannot see that the subquery uses the field, so its pending changes are written first
+            self.flush_model(["action_department_ids"])
+            return Domain("id", "in", SQL(
+                "(SELECT complaint_id FROM qms_complaint_action_department_rel WHERE department_id IN %s)",
+                tuple(value) or (None,)))
+        if operator == "any":  # by name or any condition on the departments: the general way
+            return Domain("corrective_action_ids", "any!", Domain.OR(
+                Domain(name, "any!", value) for name in ACTION_DEPARTMENT_FIELDS))
+        return NotImplemented  # the ORM builds "not in" and "not any" as negations
 
     @api.depends("state", "received_date", "verified_date")
     def _compute_days_to_close(self):

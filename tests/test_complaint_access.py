@@ -133,6 +133,58 @@ class TestComplaintAccess(QmsComplaintCommon):
         with self.assertRaises(AccessError):
             action.with_user(self.gm).date_deadline = "2030-03-31"
 
+    def test_department_sees_slip_while_an_action_names_it(self):
+        """A department's members see a slip (and its lines) exactly while one of its corrective
+        actions names their department, whichever of the three roles, whatever its state."""
+        dep_hr = self.env["hr.department"].create({"name": "Test HR"})
+        member = self._user("t_hr", "base.group_user", dep_hr)
+        complaint = self._to_action(self._complaint())
+        Complaint = self.env["qms.complaint"].with_user(member)
+        Line = self.env["qms.complaint.line"].with_user(member)
+
+        def sees():
+            slip = Complaint.search([("id", "=", complaint.id)])
+            self.assertEqual(Complaint.search_count([("id", "=", complaint.id)]), len(slip))
+            self.assertEqual(bool(Line.search([("complaint_id", "=", complaint.id)])), bool(slip))
+            # the rule checked on records in memory (a page of slips) agrees with the SQL search
+            self.env.invalidate_all()
+            self.assertEqual(complaint.with_user(member).has_access("read"), bool(slip))
+            return bool(slip)
+
+        self.assertFalse(sees())
+        action = self._add_action(complaint, verifying_department_id=dep_hr.id)
+        self.assertTrue(sees())
+        self.assertTrue(complaint.with_user(member).read(["name"]))
+        self.assertEqual(complaint.action_department_ids, self.dep_production | dep_hr)
+        # an archived department's members keep what they saw, on a page of slips as in a search
+        dep_hr.action_archive()
+        self.assertTrue(sees())
+        self.assertTrue(complaint.with_user(member).read(["name"]))
+        dep_hr.action_unarchive()
+        action.with_user(self.quality).verifying_department_id = self.dep_quality
+        self.assertFalse(sees())
+        self.assertEqual(complaint.action_department_ids, self.dep_production | self.dep_quality)
+        with self.assertRaises(AccessError):
+            complaint.with_user(member).read(["name"])
+        action.with_user(self.quality).implementing_department_id = dep_hr
+        self.assertTrue(sees())
+        action.with_user(self.quality).unlink()
+        self.assertFalse(sees())
+        self.assertFalse(complaint.action_department_ids)
+        # a cancelled slip's actions are cancelled, not removed: the department keeps reading it
+        self._add_action(complaint, responsible_department_id=dep_hr.id)
+        complaint.with_user(self.supervisor)._do_cancel("Recorded twice")
+        self.assertEqual(complaint.corrective_action_ids.mapped("state"), ["cancel"])
+        self.assertTrue(sees())
+        # the field searches like a many2many, both ways
+        All = self.env["qms.complaint"]
+        self.assertIn(complaint, All.search([("action_department_ids", "in", dep_hr.ids)]))
+        self.assertNotIn(complaint, All.search([("action_department_ids", "not in", dep_hr.ids)]))
+        self.assertIn(complaint, All.search([("action_department_ids", "not in", self.dep_sales.ids)]))
+        self.assertIn(complaint, All.search([("action_department_ids", "in", ["Test HR"])]))
+        self.assertNotIn(complaint, All.search([("action_department_ids", "=", False)]))
+        self.assertIn(complaint, All.search([("action_department_ids", "!=", False)]))
+
     def test_company_isolation(self):
         other_company = self.env["res.company"].create({"name": "Other Co"})
         foreign = self.env["qms.complaint"].create({
