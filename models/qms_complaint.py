@@ -117,6 +117,13 @@ def _checks():
         ("approved corrective action without its approval stamp",
          "SELECT name FROM qms_corrective_action WHERE state IN ('approved', 'in_progress', 'implemented', "
          "'effective', 'ineffective') AND approved_date IS NULL"),
+        ("slip whose stored action departments (the employees' read rule) differ from its corrective actions'",
+         "WITH actual AS (SELECT DISTINCT a.complaint_id, d.id AS department_id FROM qms_corrective_action a "
+         "CROSS JOIN LATERAL unnest(ARRAY[a.responsible_department_id, a.implementing_department_id, "
+         "a.verifying_department_id]) AS d(id) WHERE d.id IS NOT NULL), "
+         "stored AS (SELECT complaint_id, department_id FROM qms_complaint_action_department_rel) "
+         "SELECT DISTINCT c.name FROM qms_complaint c JOIN ((SELECT * FROM actual EXCEPT SELECT * FROM stored) "
+         "UNION (SELECT * FROM stored EXCEPT SELECT * FROM actual)) diff ON diff.complaint_id = c.id"),
     ]
     for label, query in fixed:
         yield label, SQL(query)  # pylint: disable=sql-injection

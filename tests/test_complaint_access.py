@@ -184,6 +184,13 @@ class TestComplaintAccess(QmsComplaintCommon):
         self.assertIn(complaint, All.search([("action_department_ids", "in", ["Test HR"])]))
         self.assertNotIn(complaint, All.search([("action_department_ids", "=", False)]))
         self.assertIn(complaint, All.search([("action_department_ids", "!=", False)]))
+        # the integrity check compares the stored departments with the actions' (bench, upgrades)
+        self.assertEqual(self.env["qms.complaint"]._qms_integrity_problems(), [])
+        self.env.cr.execute("DELETE FROM qms_complaint_action_department_rel WHERE complaint_id = %s",
+                            [complaint.id])
+        [(problem, names)] = self.env["qms.complaint"]._qms_integrity_problems()
+        self.assertIn("stored action departments", problem)
+        self.assertEqual(names, [complaint.name])
 
     def test_company_isolation(self):
         other_company = self.env["res.company"].create({"name": "Other Co"})
