@@ -24,6 +24,16 @@ class QmsCommon(TransactionCase):
         cls.dep_quality.manager_id = cls.quality.employee_ids[:1]
 
     @classmethod
+    def _confirmed_order(cls, partner, lines, **vals):
+        order = cls.env["sale.order"].create({
+            "partner_id": partner.id,
+            "order_line": [(0, 0, {"product_id": p.id, "product_uom_qty": q}) for p, q in lines],
+            **vals,
+        })
+        order.action_confirm()
+        return order
+
+    @classmethod
     def _user(cls, login, groups, department):
         groups = "base.group_user" if groups == "base.group_user" else f"base.group_user,{groups}"
         user = new_test_user(cls.env, login=login, groups=groups, name=login.replace("t_", "").title())
@@ -50,14 +60,6 @@ class QmsComplaintCommon(QmsCommon):
         cls.order = cls._confirmed_order(cls.customer, [(cls.product_a, 10), (cls.product_b, 4)])
         cls.other_order = cls._confirmed_order(cls.other_customer, [(cls.product_a, 1)])
 
-    @classmethod
-    def _confirmed_order(cls, partner, lines):
-        order = cls.env["sale.order"].create({
-            "partner_id": partner.id,
-            "order_line": [(0, 0, {"product_id": p.id, "product_uom_qty": q}) for p, q in lines],
-        })
-        order.action_confirm()
-        return order
 
     def _complaint(self, user=None, **vals):
         values = {

@@ -32,18 +32,8 @@ class QmsPortalCommon(QmsCommon):
                                             "email": "olga@other.example.com"})
         cls.other_portal = new_test_user(cls.env, login="t_portal_olga", groups="base.group_portal",
                                          partner_id=cls.other_contact.id)
-        cls.order = cls._confirmed_order(cls.contact, [(cls.product, 5), (cls.product_2, 2)])
-        cls.other_order = cls._confirmed_order(cls.other_contact, [(cls.product, 3)])
-
-    @classmethod
-    def _confirmed_order(cls, partner, lines):
-        order = cls.env["sale.order"].create({
-            "partner_id": partner.id,
-            "user_id": cls.sales.id,
-            "order_line": [(0, 0, {"product_id": p.id, "product_uom_qty": qty}) for p, qty in lines],
-        })
-        order.action_confirm()
-        return order
+        cls.order = cls._confirmed_order(cls.contact, [(cls.product, 5), (cls.product_2, 2)], user_id=cls.sales.id)
+        cls.other_order = cls._confirmed_order(cls.other_contact, [(cls.product, 3)], user_id=cls.sales.id)
 
     def _portal_complaint(self, user=None, order=None, qty=2, **kwargs):
         order = order or self.order
