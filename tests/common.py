@@ -1,4 +1,7 @@
-from odoo.tests import TransactionCase, new_test_user
+import json
+from datetime import datetime, timedelta
+
+from odoo.tests import HttpCase, TransactionCase, new_test_user
 
 
 class QmsCommon(TransactionCase):
@@ -173,3 +176,55 @@ class QmsCommunicationCommon(QmsCommon):
         }
         values.update(vals)
         return self.env["qms.customer.visit"].create(values)
+
+
+class QmsHttpCommon(HttpCase, QmsComplaintCommon):
+    """The addon as an attacker meets it: each role calls ``/json/2/<model>/<method>`` with its own
+    API key, as any external client does. The server runs in the test's transaction, so a refused
+    call leaves nothing behind and a test can look at the records afterwards."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._api_keys = {}
+
+    def _api_key(self, user):
+        if user.id not in self._api_keys:
+            self._api_keys[user.id] = self.env["res.users.apikeys"].with_user(user).sudo(False)._generate(
+                scope="rpc", name="attack suite", expiration_date=datetime.now() + timedelta(days=1))
+        return self._api_keys[user.id]
+
+    def json2(self, user, model, method, **params):
+        """Call ``method`` of ``model`` over /json/2 as ``user``: ``(True, result)`` or
+        ``(False, error)`` where error is the server's JSON error (name, message, ...)."""
+        self.env.flush_all()
+        response = self.url_open(
+            f"/json/2/{model}/{method}", data=json.dumps(params),
+            headers={"Content-Type": "application/json", "Authorization": f"Bearer {self._api_key(user)}"})
+        self.env.invalidate_all()
+        body = response.json()
+        if response.status_code == 200:
+            return True, body
+        return False, body
+
+    def assertRefused(self, user, model, method, message=None, **params):
+        """The call is refused with a business error (never an internal error), whose message
+        contains ``message`` when given."""
+        ok, result = self.json2(user, model, method, **params)
+        self.assertFalse(ok, f"{user.login} {model}.{method}({params}) was accepted: {result}")
+        self.assertIn(result["name"], REFUSALS, result)
+        if message:
+            self.assertIn(message, result["message"])
+        return result
+
+    def assertAccepted(self, user, model, method, **params):
+        ok, result = self.json2(user, model, method, **params)
+        self.assertTrue(ok, f"{user.login} {model}.{method}({params}) was refused: {result}")
+        return result
+
+
+# What a refusal may be: a message the user can act on, never an internal error.
+REFUSALS = (
+    "odoo.exceptions.UserError", "odoo.exceptions.ValidationError", "odoo.exceptions.AccessError",
+    "odoo.exceptions.MissingError",
+)
