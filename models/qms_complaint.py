@@ -1,13 +1,16 @@
 from datetime import timedelta
 
-from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from markupsafe import Markup
+
+from odoo import SUPERUSER_ID, api, fields, models
+from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL, email_normalize, html2plaintext, is_html_empty, plaintext2html
 from odoo.tools.mail import parse_contact_from_email
 from odoo.tools.mimetypes import guess_mimetype
 
-from .qms_input_guard import IN_WORKFLOW_STEP, check_input, workflow_step
+from .qms_input_guard import check_input
+from .qms_workflow_mixin import Gate, Step
 
 # Clause 4.3: the order of the gates a complaint (return) slip passes.
 STATES = [
@@ -22,22 +25,72 @@ STATES = [
     ("cancel", "Cancelled"),
 ]
 INTAKE_STATES = ("draft", "supervisor_review")
+OPEN_STATES = tuple(state for state, _label in STATES if state not in ("done", "cancel"))
+
+SALES = "qms_customer.group_qms_sales"
+SUPERVISOR = "qms_customer.group_qms_sales_supervisor"
+QUALITY = "qms_customer.group_qms_quality"
+MGMT_REP = "qms_customer.group_qms_management_representative"
 
 # The departments of a corrective action (clause 4.3.2): its members see the slip.
 ACTION_DEPARTMENT_FIELDS = ("responsible_department_id", "implementing_department_id", "verifying_department_id")
 
-# Fields that belong to a gate: they can be changed only while the slip stands at that gate.
-GATE_FIELDS = {
-    INTAKE_STATES: (
-        "partner_id", "contact_id", "sale_order_id", "line_ids", "channel", "received_by_id",
-        "received_date", "severity", "category", "description", "customer_request", "company_id",
-    ),
-    ("supervisor_review",): ("supervisor_comment",),
-    ("quality_review",): ("quality_disposition", "company_responsible", "responsible_department_id"),
-    ("investigation",): ("investigation_cause",),
-    ("action", "investigation", "reply"): ("reply_text", "reply_channel"),
-    ("verification",): ("verification_notes", "customer_satisfied"),
+# Clause 4.3, the transition table: every change of stage, who makes it, what it needs and stamps.
+# Buttons, their visibility (can_<step>), the stamp constraint and write() all read it.
+STEPS = {
+    # 4.3.1 whoever received the complaint reports it to the Sales supervisor at once
+    "submit": Step(("draft",), "supervisor_review", stamp=("submitted_by_id", "submitted_date"),
+                   check="_check_can_submit", then="_after_submit"),
+    # 4.3.1 the Sales supervisor reviews the slip, or sends it back for completion
+    "supervisor_review": Step(("supervisor_review",), "quality_review", group=SUPERVISOR,
+                              stamp=("supervisor_id", "supervisor_date"), then="_after_supervisor_review"),
+    "return_to_draft": Step(("supervisor_review",), "draft", group=SUPERVISOR,
+                            clears=("submitted_by_id", "submitted_date"), then="_after_return_to_draft"),
+    # 4.3.1 Quality reviews, confirms and disposes: the company is responsible or not
+    "confirm_responsible": Step(("quality_review",), "action", group=QUALITY,
+                                stamp=("quality_user_id", "quality_date"), values={"company_responsible": True},
+                                check="_check_can_confirm_responsible", then="_after_confirm_responsible"),
+    "confirm_not_responsible": Step(("quality_review",), "investigation", group=QUALITY,
+                                    stamp=("quality_user_id", "quality_date"), values={"company_responsible": False},
+                                    check="_check_can_confirm", then="_after_confirm_not_responsible"),
+    # 4.3.2 responsible: the approved corrective actions are carried out, then Sales answers
+    "actions_implemented": Step(("action",), "reply", check="_check_actions_implemented",
+                                then="_after_actions_implemented"),
+    # 4.3.2 not responsible: Sales finds the real cause with the customer
+    "investigation_done": Step(("investigation",), "reply", group=SALES,
+                               stamp=("investigation_user_id", "investigation_date"),
+                               check="_check_can_investigation_done", then="_after_investigation_done"),
+    # 4.3.2 Sales contacts the customer, answers and settles the matter
+    "reply": Step(("reply",), "verification", group=SALES, stamp=("reply_user_id", "reply_date"),
+                  check="_check_can_reply", then="_after_reply"),
+    # 4.3.2 the result is not satisfactory: the departments reconsider (4.4.3 verification)
+    "reconsider": Step(("verification",), "action", group=MGMT_REP,
+                       stamp=("reconsidered_by_id", "reconsidered_date"),
+                       check="_check_can_reconsider", then="_after_reconsider"),
+    "reinvestigate": Step(("verification",), "investigation", group=MGMT_REP,
+                          stamp=("reconsidered_by_id", "reconsidered_date"),
+                          check="_check_can_reconsider", then="_after_reconsider"),
+    # 4.4.3 service verification by the management representative closes the slip
+    "close": Step(("verification",), "done", group=MGMT_REP, stamp=("verified_by_id", "verified_date"),
+                  check="_check_can_close", then="_after_close"),
+    "cancel": Step(OPEN_STATES, "cancel", group=SUPERVISOR, stamp=("cancelled_by_id", "cancelled_date"),
+                   fields=("cancel_reason",), check="_check_can_cancel", then="_after_cancel"),
 }
+
+# Each gate's own fields: written by its role, only while the slip stands at the gate. The stamp of
+# the gate's step then credits a holder of that role with what the role wrote.
+GATES = {
+    "intake": Gate(INTAKE_STATES, (
+        "partner_id", "contact_id", "sale_order_id", "line_ids", "channel", "received_by_id",
+        "received_date", "severity", "category", "description", "customer_request", "email_from")),
+    "supervisor": Gate(("supervisor_review",), ("supervisor_comment",), group=SUPERVISOR),
+    "quality": Gate(("quality_review",), ("quality_disposition", "responsible_department_id"), group=QUALITY),
+    "investigation": Gate(("investigation",), ("investigation_cause",), group=SALES),
+    "reply": Gate(("action", "investigation", "reply"), ("reply_text", "reply_channel"), group=SALES),
+    "verification": Gate(("verification",), ("verification_notes", "customer_satisfied"), group=MGMT_REP),
+}
+# What still moves on a closed or cancelled slip: the conversation with the customer.
+CLOSED_WRITABLE = ("access_token", "message_", "activity_", "portal_share_actions")
 
 
 # What a customer may attach on the portal: photos (and a PDF, e.g. a delivery note).
@@ -117,10 +170,11 @@ def _checks():
         ("approved corrective action without its approval stamp",
          "SELECT name FROM qms_corrective_action WHERE state IN ('approved', 'in_progress', 'implemented', "
          "'effective', 'ineffective') AND approved_date IS NULL"),
-        ("slip whose stored action departments (the employees' read rule) differ from its corrective actions'",
+        ("slip whose stored action departments (the employees' read rule) differ from its own and its actions'",
          "WITH actual AS (SELECT DISTINCT a.complaint_id, d.id AS department_id FROM qms_corrective_action a "
          "CROSS JOIN LATERAL unnest(ARRAY[a.responsible_department_id, a.implementing_department_id, "
-         "a.verifying_department_id]) AS d(id) WHERE d.id IS NOT NULL), "
+         "a.verifying_department_id]) AS d(id) WHERE d.id IS NOT NULL "
+         "UNION SELECT id, responsible_department_id FROM qms_complaint WHERE responsible_department_id IS NOT NULL), "
          "stored AS (SELECT complaint_id, department_id FROM qms_complaint_action_department_rel) "
          "SELECT DISTINCT c.name FROM qms_complaint c JOIN ((SELECT * FROM actual EXCEPT SELECT * FROM stored) "
          "UNION (SELECT * FROM stored EXCEPT SELECT * FROM actual)) diff ON diff.complaint_id = c.id"),
@@ -142,13 +196,9 @@ class QmsComplaint(models.Model):
     _check_company_auto = True
     _mail_post_access = "read"
     _primary_email = "email_from"
-    # set by the gates only (workflow_step); refused from any other write by check_input
-    _qms_workflow_fields = (
-        "name", "state", "submitted_by_id", "submitted_date", "supervisor_id", "supervisor_date",
-        "quality_user_id", "quality_date", "company_responsible", "investigation_user_id",
-        "investigation_date", "reply_user_id", "reply_date", "verified_by_id", "verified_date",
-        "cancel_reason", "cancelled_by_id", "cancelled_date",
-    )
+    _qms_steps = STEPS
+    _qms_gates = GATES
+    _qms_fixed_fields = ("company_id",)  # the number is the company's: a slip stays in it
 
     name = fields.Char(string="Number", readonly=True, copy=False, default="/", index="trigram")
     company_id = fields.Many2one(
@@ -231,7 +281,8 @@ class QmsComplaint(models.Model):
         "hr.department", "qms_complaint_action_department_rel", "complaint_id", "department_id",
         string="Corrective Action Departments", compute="_compute_action_department_ids", store=True,
         search="_search_action_department_ids",
-        help="Responsible, implementing and verifying departments of the slip's corrective actions.")
+        help="The department responsible for the slip, and the responsible, implementing and verifying "
+             "departments of its corrective actions.")
     investigation_cause = fields.Text(string="Real Cause Found With the Customer", copy=False)
     investigation_user_id = fields.Many2one("res.users", string="Investigated By", readonly=True, copy=False)
     investigation_date = fields.Datetime(string="Investigated On", readonly=True, copy=False)
@@ -254,6 +305,11 @@ class QmsComplaint(models.Model):
         [("yes", "Satisfied"), ("no", "Not Satisfied")], string="Customer Satisfied", copy=False)
     verified_by_id = fields.Many2one("res.users", string="Verified By", readonly=True, copy=False)
     verified_date = fields.Datetime(string="Verified On", readonly=True, copy=False)
+
+    reconsidered_by_id = fields.Many2one("res.users", string="Reconsidered By", readonly=True, copy=False)
+    reconsidered_date = fields.Datetime(
+        string="Reconsidered On", readonly=True, copy=False,
+        help="Last time the management representative sent the slip back because the customer was not satisfied.")
 
     cancel_reason = fields.Text(readonly=True, copy=False)
     cancelled_by_id = fields.Many2one("res.users", readonly=True, copy=False)
@@ -284,6 +340,25 @@ class QmsComplaint(models.Model):
         "res.partner", compute="_compute_customer_contact_id",
         help="Whom the company writes to about this complaint: the contact, else the customer.")
 
+    # --- what the current user may do now (buttons and editable parts of the form) ----------------
+    can_submit = fields.Boolean(compute="_compute_can_steps")
+    can_supervisor_review = fields.Boolean(compute="_compute_can_steps")
+    can_return_to_draft = fields.Boolean(compute="_compute_can_steps")
+    can_confirm_responsible = fields.Boolean(compute="_compute_can_steps")
+    can_confirm_not_responsible = fields.Boolean(compute="_compute_can_steps")
+    can_investigation_done = fields.Boolean(compute="_compute_can_steps")
+    can_reply = fields.Boolean(compute="_compute_can_steps")
+    can_reconsider = fields.Boolean(compute="_compute_can_steps")
+    can_close = fields.Boolean(compute="_compute_can_steps")
+    can_cancel = fields.Boolean(compute="_compute_can_steps")
+    can_edit_intake = fields.Boolean(compute="_compute_can_edit_gates")
+    can_edit_supervisor = fields.Boolean(compute="_compute_can_edit_gates")
+    can_edit_quality = fields.Boolean(compute="_compute_can_edit_gates")
+    can_edit_investigation = fields.Boolean(compute="_compute_can_edit_gates")
+    can_edit_reply = fields.Boolean(compute="_compute_can_edit_gates")
+    can_edit_verification = fields.Boolean(compute="_compute_can_edit_gates")
+    can_propose_actions = fields.Boolean(compute="_compute_can_propose_actions")
+
     _name_company_uniq = models.UniqueIndex("(name, company_id) WHERE name <> '/'")
     # the list's default order: its first page is read from this index, as sale.order does
     _received_date_id_idx = models.Index("(received_date DESC, id DESC)")
@@ -303,13 +378,33 @@ class QmsComplaint(models.Model):
         for complaint in self:
             complaint.corrective_action_count = counts.get(complaint._origin, 0)
 
-    @api.depends(*(f"corrective_action_ids.{name}" for name in ACTION_DEPARTMENT_FIELDS))
+    @api.depends("responsible_department_id", *(f"corrective_action_ids.{name}" for name in ACTION_DEPARTMENT_FIELDS))
     def _compute_action_department_ids(self):
-        # stored, hence computed as superuser: the rule needs every action's departments
+        # stored, hence computed as superuser: the rule needs every action's departments, and the
+        # department named responsible reads the slip from the moment it is named (4.3.2)
         for slip in self:
             actions = slip.corrective_action_ids
-            slip.action_department_ids = (actions.responsible_department_id | actions.implementing_department_id
-                                          | actions.verifying_department_id)
+            slip.action_department_ids = (slip.responsible_department_id | actions.responsible_department_id
+                                          | actions.implementing_department_id | actions.verifying_department_id)
+
+    @api.depends("state", "responsible_department_id")
+    @api.depends_context("uid")
+    def _compute_can_propose_actions(self):
+        for complaint in self:
+            complaint.can_propose_actions = not complaint._propose_actions_refusal()
+
+    def _propose_actions_refusal(self):
+        """Why the current user may not propose corrective actions on this slip (4.3.2: the
+        responsible department defines them, Quality organises), or False."""
+        self.ensure_one()
+        if self.state != "action":
+            return self.env._("Corrective actions are proposed while %s stands at corrective action.", self.name)
+        user = self.env.user
+        if self.env.uid == SUPERUSER_ID or user.has_group(QUALITY) \
+                or self.sudo().responsible_department_id in user.sudo().employee_ids.department_id:
+            return False
+        return self.env._("Only the Quality department and the department responsible for %s propose "
+                          "corrective actions.", self.name)
 
     def _search_action_department_ids(self, operator, value):
         if operator == "in" and False in value:  # no department: no corrective action
@@ -358,56 +453,66 @@ class QmsComplaint(models.Model):
         check_input(self, vals_list, creating=True)  # what the caller sent, before numbering
         by_company = {}
         for vals in vals_list:
+            if vals.get("name", "/") != "/" and self.env.uid != SUPERUSER_ID:
+                raise UserError(self.env._("A complaint slip is numbered by the company's sequence, not by hand."))
             if vals.get("name", "/") == "/":
                 by_company.setdefault(vals.get("company_id") or self.env.company.id, []).append(vals)
         for company_id, company_vals in by_company.items():
             numbers = self.env["res.company"].browse(company_id)._qms_next_complaint_numbers(len(company_vals))
             for vals, number in zip(company_vals, numbers, strict=True):
                 vals["name"] = number
-        # lines written with the slip belong to its intake, whatever state it is created in (import, demo)
-        token = IN_WORKFLOW_STEP.set(True)  # the numbers above are ours, not the caller's
-        try:
-            return super().create(vals_list)
-        finally:
-            IN_WORKFLOW_STEP.reset(token)
+        return super().create(vals_list)
 
     def write(self, vals):
         check_input(self, [vals])
-        self._check_gate_fields(vals)
+        self._check_closed(vals)
         return super().write(vals)
 
-    def _check_gate_fields(self, vals):
-        """Refuse changes to fields of a gate the slip is not at (a done slip is read-only)."""
-        # a closed slip is evidence for auditors: only its chatter and activities still move
-        business = [name for name in vals if not name.startswith(("message_", "activity_"))]
-        done = self.filtered(lambda c: c.state == "done")
-        if done and business:
-            raise UserError(self.env._("%s is done: a closed complaint slip can no longer be changed.", done[0].name))
-        for states, names in GATE_FIELDS.items():
-            changed = set(names) & set(vals)
-            if not changed:
-                continue
-            for complaint in self:
-                if complaint.state not in states:
-                    field = self._fields[sorted(changed)[0]]
-                    raise UserError(self.env._(
-                        "%(slip)s is at the stage \"%(state)s\": the field \"%(field)s\" can no longer be changed.",
-                        slip=complaint.name, state=complaint._state_label(), field=field._description_string(self.env)))
+    def _check_closed(self, vals):
+        """A closed or cancelled slip is evidence: only its conversation with the customer moves."""
+        if self._qms_loading_data():
+            return
+        business = [name for name in vals if not name.startswith(CLOSED_WRITABLE)]
+        closed = self.filtered(lambda c: c.state in ("done", "cancel"))
+        if closed and business:
+            raise UserError(closed[0]._qms_closed_reason())
+
+    def _qms_closed_reason(self):
+        self.ensure_one()
+        if self.state in ("done", "cancel"):
+            return self.env._("%s is closed: its content is evidence and can no longer be changed.", self.name)
+        return False
+
+    @api.constrains("state", *{name for step in STEPS.values() for name in step.stamp})
+    def _check_stage_stamps(self):
+        self._qms_check_required_stamps(self)
+
+    @api.constrains("state", "company_responsible", "investigation_date")
+    def _check_not_responsible_cause(self):
+        for complaint in self:
+            if complaint.state in ("reply", "verification", "done") and not complaint.company_responsible \
+                    and not complaint.investigation_date:
+                raise ValidationError(self.env._(
+                    "%s is answered although the company is not responsible and no cause was found.", complaint.name))
+
+    @api.constrains("state")
+    def _check_closed_actions_effective(self):
+        for complaint in self.filtered(lambda c: c.state == "done"):
+            if complaint.corrective_action_ids.filtered(lambda a: a.state not in ("effective", "cancel")):
+                raise ValidationError(self.env._(
+                    "%s is closed with corrective actions not verified effective.", complaint.name))
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft(self):
         if any(complaint.state not in ("draft", "cancel") for complaint in self):
             raise UserError(self.env._("Only recorded or cancelled complaint slips can be deleted."))
 
-    # --- helpers for the gates ------------------------------------------------------------------
-    def _ensure_role(self, group_xmlid, role_name):
-        if not self.env.is_superuser() and not self.env.user.has_group(group_xmlid):
-            raise AccessError(self.env._("Only the %(role)s can do this step.", role=role_name))
-
-    def _users_of(self, group_xmlid):
-        # who holds a role is no secret, but a user may not read the companies of other users
-        users = self.env.ref(group_xmlid).sudo().all_user_ids
-        return users.filtered(lambda u: not u.share and self.company_id.id in u.company_ids.ids).with_env(self.env)
+    # --- who is told: one accountable person per gate -------------------------------------------
+    def _accountable(self, role):
+        """The one person accountable for a gate of this slip's company (Settings), else the first
+        holder of the role in the company: one activity per gate, whatever the number of holders."""
+        self.ensure_one()
+        return self.company_id._qms_accountable_user(role)
 
     def _schedule_review_activity(self, users, summary, deadline=None):
         for user in users:
@@ -416,175 +521,183 @@ class QmsComplaint(models.Model):
                 summary=summary, user_id=user.id)
 
     def _close_review_activities(self, feedback):
+        # marked done by whoever took the step: the chatter credits them, not the assignee
         self.activity_feedback(["qms_customer.mail_activity_type_qms_review"], feedback=feedback)
 
     # ==========================================================================================
-    # The procedure, clause 4.3, gate by gate.
+    # The procedure, clause 4.3: the buttons take the steps of STEPS; write() checks and stamps.
     # ==========================================================================================
-    @workflow_step
     def action_submit(self):
-        """4.3.1 The receiver reports the recorded complaint to the Sales supervisor at once;
-        a critical complaint is reported up to the general manager."""
-        self._ensure_state("draft")
-        for complaint in self:
-            if not complaint.line_ids and complaint.category == "product":
-                raise UserError(self.env._(
-                    "Add at least one complaint line (product and quantity) before submitting a product complaint."))
-            complaint.write(dict(complaint._stamp("submitted_by_id", "submitted_date"), state="supervisor_review"))
-            complaint._schedule_review_activity(
-                complaint._users_of("qms_customer.group_qms_sales_supervisor"),
-                self.env._("Review complaint %s", complaint.name))
-            if complaint.severity == "critical":
-                managers = complaint._users_of("qms_customer.group_qms_general_manager")
-                complaint.message_subscribe(partner_ids=managers.partner_id.ids)
-                complaint.message_notify(
-                    partner_ids=managers.partner_id.ids,
-                    subject=self.env._("Critical complaint %(slip)s from %(customer)s",
-                                       slip=complaint.name, customer=complaint.partner_id.display_name),
-                    body=self.env._("A critical complaint was recorded and sent for review."))
-        return True
+        """4.3.1 The receiver reports the recorded complaint to the Sales supervisor at once."""
+        return self._qms_take("submit")
 
-    @workflow_step
+    def _check_can_submit(self, vals):
+        if not self.line_ids and self.category == "product":
+            raise UserError(self.env._(
+                "Add at least one complaint line (product and quantity) before submitting a product complaint."))
+
+    def _after_submit(self):
+        """A critical complaint is reported up to the general manager (4.3.1)."""
+        self._schedule_review_activity(self._accountable(SUPERVISOR), self.env._("Review complaint %s", self.name))
+        if self.severity == "critical":
+            managers = self.company_id._qms_role_users("qms_customer.group_qms_general_manager")
+            self.message_subscribe(partner_ids=managers.partner_id.ids)
+            self.message_notify(
+                partner_ids=managers.partner_id.ids,
+                subject=self.env._("Critical complaint %(slip)s from %(customer)s",
+                                   slip=self.name, customer=self.partner_id.display_name),
+                body=self.env._("A critical complaint was recorded and sent for review."))
+
     def action_supervisor_review(self):
         """4.3.1 The Sales supervisor reviews the slip and passes it to the Quality department."""
-        self._ensure_role("qms_customer.group_qms_sales_supervisor", self.env._("Sales Supervisor"))
-        self._ensure_state("supervisor_review")
-        for complaint in self:
-            complaint.write(dict(complaint._stamp("supervisor_id", "supervisor_date"), state="quality_review"))
-            complaint._close_review_activities(self.env._("Reviewed by the Sales Supervisor"))
-            complaint._schedule_review_activity(
-                complaint._users_of("qms_customer.group_qms_quality"),
-                self.env._("Confirm and dispose of complaint %s", complaint.name))
-        return True
+        return self._qms_take("supervisor_review")
 
-    @workflow_step
+    def _after_supervisor_review(self):
+        self._close_review_activities(self.env._("Reviewed by the Sales Supervisor"))
+        self._schedule_review_activity(
+            self._accountable(QUALITY), self.env._("Confirm and dispose of complaint %s", self.name))
+
     def action_return_to_draft(self):
         """The Sales supervisor sends an incomplete slip back to whoever recorded it."""
-        self._ensure_role("qms_customer.group_qms_sales_supervisor", self.env._("Sales Supervisor"))
-        self._ensure_state("supervisor_review")
+        return self._qms_take("return_to_draft")
+
+    def _after_return_to_draft(self):
         self._close_review_activities(self.env._("Sent back for completion"))
-        self.write({"state": "draft", "submitted_by_id": False, "submitted_date": False})
-        return True
 
-    def _quality_confirm(self, responsible):
-        self._ensure_role("qms_customer.group_qms_quality", self.env._("Quality department"))
-        self._ensure_state("quality_review")
-        for complaint in self:
-            if not complaint.quality_disposition:
-                raise UserError(self.env._(
-                    "Write the review and disposition of %s before confirming it.", complaint.name))
-            if responsible and not complaint.responsible_department_id:
-                raise UserError(self.env._(
-                    "Name the department responsible for %s: it defines the corrective actions.", complaint.name))
-            complaint.write(dict(complaint._stamp("quality_user_id", "quality_date"), company_responsible=responsible))
-            complaint._close_review_activities(self.env._("Confirmed by the Quality department"))
-
-    @workflow_step
     def action_confirm_responsible(self):
         """4.3.2 After review the company is responsible: the responsible department defines
         corrective actions."""
-        self._quality_confirm(True)
-        for complaint in self:
-            complaint.state = "action"
-            managers = complaint.responsible_department_id.manager_id.user_id
-            complaint._schedule_review_activity(
-                managers or self.env.user, self.env._("Define corrective actions for %s", complaint.name))
-        return True
+        return self._qms_take("confirm_responsible")
 
-    @workflow_step
+    def _check_can_confirm(self, vals):
+        if not self.quality_disposition:
+            raise UserError(self.env._("Write the review and disposition of %s before confirming it.", self.name))
+
+    def _check_can_confirm_responsible(self, vals):
+        self._check_can_confirm(vals)
+        if not self.responsible_department_id:
+            raise UserError(self.env._(
+                "Name the department responsible for %s: it defines the corrective actions.", self.name))
+
+    def _after_confirm_responsible(self):
+        self._close_review_activities(self.env._("Confirmed by the Quality department"))
+        manager = self.responsible_department_id.sudo().manager_id.user_id
+        self._schedule_review_activity(
+            manager or self._accountable(QUALITY), self.env._("Define corrective actions for %s", self.name))
+
     def action_confirm_not_responsible(self):
         """4.3.2 The company is not responsible: Sales finds the real cause with the customer."""
-        self._quality_confirm(False)
-        for complaint in self:
-            complaint.state = "investigation"
-            complaint._schedule_review_activity(
-                complaint.received_by_id, self.env._("Find the real cause of %s with the customer", complaint.name))
-        return True
+        return self._qms_take("confirm_not_responsible")
 
-    def action_approve_actions(self):
-        """4.3.2 The management representative approves the corrective actions defined so far."""
-        self._ensure_state("action")
-        for complaint in self:
-            drafts = complaint.corrective_action_ids.filtered(lambda a: a.state == "draft")
-            if not drafts:
-                raise UserError(self.env._(
-                    "%s has no corrective action waiting for approval: define one first.", complaint.name))
-            drafts.action_approve()
-        return True
+    def _after_confirm_not_responsible(self):
+        self._close_review_activities(self.env._("Confirmed by the Quality department"))
+        self._schedule_review_activity(
+            self.received_by_id, self.env._("Find the real cause of %s with the customer", self.name))
 
-    @workflow_step
+    def _check_actions_implemented(self, vals):
+        actions = self.corrective_action_ids.filtered(lambda a: a.state != "cancel")
+        if not actions or any(a.state not in ("implemented", "effective") for a in actions):
+            raise UserError(self.env._(
+                "%s waits until its approved corrective actions are carried out.", self.name))
+
     def _on_actions_implemented(self):
-        """All corrective actions are carried out: Sales may now answer the customer."""
-        for complaint in self.filtered(lambda c: c.state == "action"):
-            actions = complaint.corrective_action_ids
-            if actions and all(a.state in ("implemented", "effective") for a in actions):
-                complaint.state = "reply"
-                complaint._schedule_review_activity(
-                    complaint.received_by_id, self.env._("Answer the customer of %s", complaint.name))
+        """A corrective action was carried out: once all are, Sales may answer the customer.
+        Taken for the implementing department, which may not write the slip (sudo)."""
+        for complaint in self.sudo().filtered(lambda c: c.state == "action"):
+            try:
+                complaint._check_actions_implemented({})
+            except UserError:
+                continue
+            complaint._qms_take("actions_implemented")
 
-    @workflow_step
+    def _after_actions_implemented(self):
+        self._schedule_review_activity(self.received_by_id, self.env._("Answer the customer of %s", self.name))
+
     def action_investigation_done(self):
         """4.3.2 Sales has found the real cause with the customer and disposes accordingly."""
-        self._ensure_role("qms_customer.group_qms_sales", self.env._("Sales department"))
-        self._ensure_state("investigation")
-        for complaint in self:
-            if not complaint.investigation_cause:
-                raise UserError(self.env._("Record the real cause found with the customer of %s.", complaint.name))
-            complaint.write(dict(complaint._stamp("investigation_user_id", "investigation_date"), state="reply"))
-            complaint._close_review_activities(self.env._("Cause found"))
-        return True
+        return self._qms_take("investigation_done")
 
-    @workflow_step
+    def _check_can_investigation_done(self, vals):
+        if not self.investigation_cause:
+            raise UserError(self.env._("Record the real cause found with the customer of %s.", self.name))
+
+    def _after_investigation_done(self):
+        self._close_review_activities(self.env._("Cause found"))
+
     def action_reply(self):
         """4.3.2 Sales contacts the customer, answers and settles the matter. An e-mail answer
-        is sent to the customer from the slip."""
-        self._ensure_role("qms_customer.group_qms_sales", self.env._("Sales department"))
-        self._ensure_state("reply")
-        template = self.env.ref("qms_customer.mail_template_qms_complaint_reply")
+        is sent to the customer from the slip; every answer stays in the slip's history."""
+        return self._qms_take("reply")
+
+    def _check_can_reply(self, vals):
+        if is_html_empty(self.reply_text) or not self.reply_channel:
+            raise UserError(self.env._(
+                "Write the answer to the customer of %s and say how it was given.", self.name))
+
+    def _after_reply(self):
+        if self.reply_channel == "email":
+            template = self.env.ref("qms_customer.mail_template_qms_complaint_reply")
+            self.message_post_with_source(template, message_type="comment", subtype_xmlid="mail.mt_comment")
+        else:
+            channel = dict(self._fields["reply_channel"]._description_selection(self.env))[self.reply_channel]
+            self.message_post(body=Markup("%s<br/>%s") % (
+                self.env._("Customer answered (%s):", channel), self.reply_text))
+        self._close_review_activities(self.env._("Customer answered"))
+        self._schedule_review_activity(
+            self._accountable(MGMT_REP), self.env._("Verify the service for %s", self.name))
+
+    def action_reconsider(self):
+        """4.3.2 The result is not satisfactory: the departments reconsider. A slip the company is
+        responsible for goes back to its corrective actions, another back to the investigation."""
         for complaint in self:
-            if is_html_empty(complaint.reply_text) or not complaint.reply_channel:
-                raise UserError(self.env._(
-                    "Write the answer to the customer of %s and say how it was given.", complaint.name))
-            complaint.write(dict(complaint._stamp("reply_user_id", "reply_date"), state="verification"))
-            if complaint.reply_channel == "email":
-                complaint.message_post_with_source(template, message_type="comment", subtype_xmlid="mail.mt_comment")
-            complaint._close_review_activities(self.env._("Customer answered"))
-            complaint._schedule_review_activity(
-                complaint._users_of("qms_customer.group_qms_management_representative"),
-                self.env._("Verify the service for %s", complaint.name))
+            complaint._qms_take("reconsider" if complaint.company_responsible else "reinvestigate")
         return True
 
-    @workflow_step
-    def _on_action_ineffective(self):
-        """4.3.2 The result is not satisfactory: the departments reconsider the corrective actions."""
-        for complaint in self.filtered(lambda c: c.state in ("action", "reply", "verification")):
-            complaint.state = "action"
-            complaint.message_post(body=self.env._(
-                "A corrective action was found not effective: the slip is back at corrective action."))
+    def _check_can_reconsider(self, vals):
+        target = vals.get("state")
+        if (target == "action") != self.company_responsible:
+            raise UserError(self.env._(
+                "%s goes back to its corrective actions only when the company is responsible, else to the "
+                "investigation.", self.name))
+        if self.customer_satisfied != "no":
+            raise UserError(self.env._(
+                "Record that the customer of %s is not satisfied before reconsidering.", self.name))
 
-    @workflow_step
+    def _after_reconsider(self):
+        self._close_review_activities(self.env._("Reconsidered"))
+        if self.company_responsible:
+            manager = self.responsible_department_id.sudo().manager_id.user_id
+            summary = self.env._("Reconsider the corrective actions of %s", self.name)
+        else:
+            manager, summary = self.received_by_id, self.env._("Find the real cause of %s again", self.name)
+        self._schedule_review_activity(manager or self._accountable(QUALITY), summary)
+
     def action_close(self):
         """4.4.3 Service verification by the management representative closes the slip."""
-        self._ensure_role("qms_customer.group_qms_management_representative", self.env._("Management Representative"))
-        self._ensure_state("verification")
-        for complaint in self:
-            open_actions = complaint.corrective_action_ids.filtered(lambda a: a.state != "effective")
-            if open_actions:
-                raise UserError(self.env._(
-                    "%(slip)s cannot be closed: corrective actions %(actions)s are not verified as effective.",
-                    slip=complaint.name, actions=", ".join(open_actions.mapped("name"))))
-            if not complaint.verification_notes or not complaint.customer_satisfied:
-                raise UserError(self.env._(
-                    "Record the verification notes and whether the customer is satisfied before closing %s.",
-                    complaint.name))
-            complaint.write(dict(complaint._stamp("verified_by_id", "verified_date"), state="done"))
-            complaint._close_review_activities(self.env._("Verified and closed"))
-        return True
+        return self._qms_take("close")
+
+    def _check_can_close(self, vals):
+        open_actions = self.corrective_action_ids.filtered(lambda a: a.state not in ("effective", "cancel"))
+        if open_actions:
+            raise UserError(self.env._(
+                "%(slip)s cannot be closed: corrective actions %(actions)s are not verified as effective.",
+                slip=self.name, actions=", ".join(open_actions.mapped("name"))))
+        if not self.verification_notes or not self.customer_satisfied:
+            raise UserError(self.env._(
+                "Record the verification notes and whether the customer is satisfied before closing %s.", self.name))
+        if self.customer_satisfied == "no" and not self.reconsidered_date:
+            raise UserError(self.env._(
+                "The customer of %s is not satisfied: reconsider the handling before closing it.", self.name))
+
+    def _after_close(self):
+        self._close_review_activities(self.env._("Verified and closed"))
 
     def action_cancel(self):
         """Open the cancel wizard, which asks for the reason (Sales Supervisor only)."""
-        self._ensure_role("qms_customer.group_qms_sales_supervisor", self.env._("Sales Supervisor"))
-        self._ensure_state(*[s for s, _label in STATES if s not in ("done", "cancel")])
+        for complaint in self:
+            reason = complaint._qms_stage_refusal("cancel") or complaint._qms_role_refusal("cancel")
+            if reason:
+                raise UserError(reason)
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Cancel Complaint"),
@@ -594,19 +707,20 @@ class QmsComplaint(models.Model):
             "context": {"default_complaint_ids": self.ids},
         }
 
-    @workflow_step
     def _do_cancel(self, reason):
-        """Cancel with a reason; called by the wizard after its own checks."""
-        self._ensure_role("qms_customer.group_qms_sales_supervisor", self.env._("Sales Supervisor"))
-        self._ensure_state(*[s for s, _label in STATES if s not in ("done", "cancel")])
-        if not (reason or "").strip():
+        """Cancel with a reason; called by the wizard."""
+        return self._qms_take("cancel", cancel_reason=reason)
+
+    def _check_can_cancel(self, vals):
+        if not (vals.get("cancel_reason") or "").strip():
             raise UserError(self.env._("Give the reason for cancelling."))
-        self.write(dict(self._stamp("cancelled_by_id", "cancelled_date"), state="cancel", cancel_reason=reason))
+
+    def _after_cancel(self):
         self.activity_unlink(["qms_customer.mail_activity_type_qms_review"])
-        # the supervisor may not edit the departments' actions; cancelling the slip ends them
-        self.sudo().corrective_action_ids.filtered(lambda a: a.state != "effective").write({"state": "cancel"})
-        for complaint in self:
-            complaint.message_post(body=self.env._("Cancelled: %s", reason))
+        # cancelling the slip ends its corrective actions, which the supervisor may not write
+        self.sudo().corrective_action_ids.filtered(lambda a: a.state not in ("effective", "cancel"))._qms_take(
+            "cancel")
+        self.message_post(body=self.env._("Cancelled: %s", self.cancel_reason))
 
     # --- smart buttons and printing -----------------------------------------------------------
     def action_view_corrective_actions(self):
@@ -893,7 +1007,7 @@ class QmsComplaint(models.Model):
         to check it and submit it for review (clause 4.3.1: report it at once)."""
         for complaint in self:
             complaint._schedule_review_activity(
-                self._users_of_company("qms_customer.group_qms_sales_supervisor", complaint.company_id), summary)
+                complaint._accountable(SUPERVISOR), summary)
 
     # ------------------------------------------------------------------------------------------
     # E-mail intake: the company's complaints alias creates a recorded slip.

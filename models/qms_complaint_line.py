@@ -1,16 +1,34 @@
-from odoo import Command, api, fields, models
+from odoo import SUPERUSER_ID, Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from .qms_input_guard import IN_WORKFLOW_STEP, check_input, workflow_step
+from .qms_complaint import INTAKE_STATES, QUALITY, SALES
+from .qms_input_guard import check_input
+from .qms_workflow_mixin import Gate, Step
 
-# Links to the documents a remedy creates: written only by the remedy actions.
-REMEDY_LINK_FIELDS = {
-    "remedy", "refund_move_id", "return_picking_id", "replacement_picking_id", "repair_id",
-    "remedy_override_by_id", "remedy_override_date",
-}
 # States of the slip in which a remedy may be decided: from the Quality review to the verification.
 REMEDY_STATES = ("quality_review", "action", "investigation", "reply", "verification")
+# The documents each remedy creates (4.4.2): the line links to them, and they link back to the slip.
+REMEDY_DOCUMENTS = {
+    "refund": ("refund_move_id",),
+    "replacement": ("return_picking_id", "replacement_picking_id"),
+    "repair": ("repair_id",),
+}
 
+# Clause 4.4.2, the steps on a line, read against its slip's stage: Quality's override of the
+# windows, and the remedy with the documents it created.
+STEPS = {
+    "override": Step(REMEDY_STATES, None, group=QUALITY, stamp=("remedy_override_by_id", "remedy_override_date"),
+                     check="_check_can_override", then="_after_override"),
+    "remedy": Step(REMEDY_STATES, None, group=(SALES, QUALITY), stamp=("remedy_by_id", "remedy_date"),
+                   fields=("remedy", *(name for names in REMEDY_DOCUMENTS.values() for name in names)),
+                   check="_check_can_remedy"),
+}
+# What may be written on a line, by whom, while its slip stands where.
+GATES = {
+    "intake": Gate(INTAKE_STATES, (
+        "sequence", "sale_line_id", "product_id", "qty_complained", "qty_returned", "uom_id", "defect_description")),
+    "override": Gate(REMEDY_STATES, ("remedy_override_reason",), group=QUALITY),
+}
 
 class QmsComplaintLine(models.Model):
     """One product complained about on a slip, with the quantities complained and returned, and
@@ -20,8 +38,12 @@ class QmsComplaintLine(models.Model):
 
     _name = "qms.complaint.line"
     _description = "Complaint Line"
+    _inherit = ["qms.workflow.mixin"]
     _order = "complaint_id, sequence, id"
     _check_company_auto = True
+    _qms_steps = STEPS
+    _qms_gates = GATES
+    _qms_fixed_fields = ("complaint_id",)
 
     complaint_id = fields.Many2one("qms.complaint", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="complaint_id.company_id", store=True, index=True)
@@ -59,6 +81,8 @@ class QmsComplaintLine(models.Model):
         ("replacement", "Replacement"),
         ("repair", "Repair"),
     ], string="Remedy Given", readonly=True, copy=False)
+    remedy_by_id = fields.Many2one("res.users", string="Remedy Given By", readonly=True, copy=False)
+    remedy_date = fields.Datetime(string="Remedy Given On", readonly=True, copy=False)
     remedy_override_reason = fields.Text(
         string="Override Reason", copy=False,
         help="Why Quality grants a remedy outside the days of the three guarantees.")
@@ -68,6 +92,8 @@ class QmsComplaintLine(models.Model):
     return_picking_id = fields.Many2one("stock.picking", string="Return", readonly=True, copy=False)
     replacement_picking_id = fields.Many2one("stock.picking", string="Replacement Delivery", readonly=True, copy=False)
     repair_id = fields.Many2one("repair.order", string="Repair Order", readonly=True, copy=False)
+    can_remedy = fields.Boolean(compute="_compute_can_steps")
+    can_override = fields.Boolean(compute="_compute_can_steps")
     remedy_document_state = fields.Char(string="Remedy Status", compute="_compute_remedy_document_state")
 
     @api.depends("sale_line_id")
@@ -119,25 +145,25 @@ class QmsComplaintLine(models.Model):
     def create(self, vals_list):
         check_input(self, vals_list, creating=True)
         lines = super().create(vals_list)
-        if not IN_WORKFLOW_STEP.get():  # lines written with their slip belong to its intake
+        if self.env.uid != SUPERUSER_ID:  # the system loads slips with their lines in any stage
             lines._check_complaint_editable()
         return lines
 
     def write(self, vals):
-        if REMEDY_LINK_FIELDS & set(vals) and not IN_WORKFLOW_STEP.get():
-            raise UserError(self.env._("The remedy and its documents are set by the remedy buttons only."))
         check_input(self, [vals])
-        if set(vals) - self._fields_free_after_intake():
-            self._check_complaint_editable()
         return super().write(vals)
 
-    def _fields_free_after_intake(self):
-        """Fields that may change after the supervisor review: Quality's override reason, and the
-        links to a remedy's documents when the remedy buttons write them."""
-        free = {"remedy_override_reason"}
-        if IN_WORKFLOW_STEP.get():
-            free |= REMEDY_LINK_FIELDS
-        return free
+    @api.depends("complaint_id.name", "product_id")
+    def _compute_display_name(self):
+        for line in self:
+            line.display_name = f"{line.complaint_id.name or ''} · {line.product_id.display_name or ''}"
+
+    def _qms_step_state(self):
+        self.ensure_one()
+        return self.complaint_id.state
+
+    def _qms_state_labels(self):
+        return self.complaint_id._qms_state_labels()
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_at_intake(self):
@@ -145,7 +171,7 @@ class QmsComplaintLine(models.Model):
 
     def _check_complaint_editable(self):
         for complaint in self.complaint_id:
-            if complaint.state not in ("draft", "supervisor_review"):
+            if complaint.state not in INTAKE_STATES:
                 raise UserError(self.env._(
                     "The lines of %s can no longer be changed: the slip has passed the supervisor review.",
                     complaint.name))
@@ -211,26 +237,21 @@ class QmsComplaintLine(models.Model):
             label = dict(doc._fields["state"]._description_selection(self.env)).get(doc.state, doc.state)
             line.remedy_document_state = f"{doc.display_name}: {label}"
 
-    # --- edits after the review ---------------------------------------------------------------
-    @workflow_step
-    def _remedy_write(self, vals):
-        return self.sudo().write(vals)
-
     # --- Quality's override ---------------------------------------------------------------------
     def action_override_window(self):
         """Quality grants a remedy outside the days of the three guarantees, with a reason."""
-        if not self.env.is_superuser() and not self.env.user.has_group("qms_customer.group_qms_quality"):
-            raise AccessError(self.env._("Only the Quality department can grant a remedy outside its window."))
-        for line in self:
-            if not (line.remedy_override_reason or "").strip():
-                raise UserError(self.env._(
-                    "%s: give the reason for granting a remedy outside the three guarantees.",
-                    line.product_id.display_name))
-            line._remedy_write({"remedy_override_by_id": self.env.uid, "remedy_override_date": fields.Datetime.now()})
-            line.complaint_id.message_post(body=self.env._(
-                "%(product)s: remedy outside the three guarantees granted by %(user)s: %(reason)s",
-                product=line.product_id.display_name, user=self.env.user.name, reason=line.remedy_override_reason))
-        return True
+        return self._qms_take("override")
+
+    def _check_can_override(self, vals):
+        if not (self.remedy_override_reason or "").strip():
+            raise UserError(self.env._(
+                "%s: give the reason for granting a remedy outside the three guarantees.",
+                self.product_id.display_name))
+
+    def _after_override(self):
+        self.complaint_id.message_post(body=self.env._(
+            "%(product)s: remedy outside the three guarantees granted by %(user)s: %(reason)s",
+            product=self.product_id.display_name, user=self.env.user.name, reason=self.remedy_override_reason))
 
     def action_open_override(self):
         self.ensure_one()
@@ -256,13 +277,23 @@ class QmsComplaintLine(models.Model):
     def _remedy_qty(self):
         return self.qty_returned or self.qty_complained
 
-    def _check_remedy_role(self):
-        user = self.env.user
-        if not self.env.is_superuser() and not (
-                user.has_group("qms_customer.group_qms_quality") or user.has_group("qms_customer.group_qms_sales")):
-            raise AccessError(self.env._("Only Sales or the Quality department can give a remedy."))
-        # the lines must be visible to the user (record rules)
-        self.check_access("read")
+    def _check_can_remedy(self, vals):
+        """The remedy step records a remedy once, with the documents created for this slip."""
+        remedy = vals.get("remedy")
+        if self.remedy:
+            raise UserError(self.env._("%(product)s already has a remedy on %(slip)s.",
+                                       product=self.product_id.display_name, slip=self.complaint_id.name))
+        if remedy not in REMEDY_DOCUMENTS or set(vals) & {n for names in REMEDY_DOCUMENTS.values() for n in names} \
+                != set(REMEDY_DOCUMENTS[remedy]):
+            raise UserError(self.env._("%s: a remedy is given with the documents it creates, by its button.",
+                                       self.product_id.display_name))
+        for name in REMEDY_DOCUMENTS[remedy]:
+            document = self[name].browse(vals[name]).sudo().exists()
+            if not document or document.qms_complaint_id != self.complaint_id:
+                raise UserError(self.env._(
+                    "%(product)s: the %(document)s given was not created for %(slip)s.",
+                    product=self.product_id.display_name, slip=self.complaint_id.name,
+                    document=self._fields[name]._description_string(self.env)))
 
     def _check_remedy_allowed(self, remedy):
         self.ensure_one()
@@ -310,11 +341,15 @@ class QmsComplaintLine(models.Model):
                 remedy=dict(self._fields["remedy"]._description_selection(self.env))[remedy]))
 
     def _create_remedy(self, remedy):
-        self._check_remedy_role()
+        self.check_access("read")
         for line in self:
+            reason = line._qms_stage_refusal("remedy") or line._qms_role_refusal("remedy")
+            if reason:
+                raise AccessError(reason) if line._qms_role_refusal("remedy") else UserError(reason)
             line.sudo()._check_remedy_allowed(remedy)
             vals = getattr(line.sudo(), f"_create_remedy_{remedy}")()
-            line._remedy_write(dict(vals, remedy=remedy))
+            # the Sales user may not write lines past the intake: the step checked them above
+            line.sudo()._qms_take("remedy", remedy=remedy, **vals)
             line.complaint_id.message_post(body=self.env._(
                 "%(product)s: %(remedy)s given (%(docs)s).", product=line.product_id.display_name,
                 remedy=dict(self._fields["remedy"]._description_selection(self.env))[remedy],

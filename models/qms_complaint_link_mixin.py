@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import SUPERUSER_ID, fields, models
+from odoo.exceptions import UserError
 
 
 class QmsComplaintLinkMixin(models.AbstractModel):
@@ -15,3 +16,14 @@ class QmsComplaintLinkMixin(models.AbstractModel):
         self.ensure_one()
         return {"type": "ir.actions.act_window", "res_model": "qms.complaint", "view_mode": "form",
                 "res_id": self.qms_complaint_id.id}
+
+    def _qms_check_complaint_link(self, vals_list):
+        """Only a remedy's own step links a document to a slip (it does so in sudo, after checking the
+        role and the three guarantees): a client that could point any document at a slip could
+        forge the remedy a line shows."""
+        if self.env.su or self.env.uid == SUPERUSER_ID:
+            return
+        if any(vals.get("qms_complaint_id") for vals in vals_list) or (
+                self and any("qms_complaint_id" in vals for vals in vals_list)):
+            raise UserError(self.env._(
+                "A document is linked to a complaint slip by the remedy buttons of the slip only."))

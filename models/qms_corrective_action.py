@@ -1,7 +1,8 @@
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from .qms_input_guard import check_input, workflow_step
+from .qms_input_guard import check_input
+from .qms_workflow_mixin import Gate, Step
 
 # Fields that describe one attempt: copied into the history when an attempt proves ineffective.
 ATTEMPT_FIELDS = (
@@ -10,6 +11,44 @@ ATTEMPT_FIELDS = (
     "verified_by_id", "verified_date", "date_deadline",
 )
 
+OPEN_SLIP_STATES = ("action", "investigation", "reply", "verification")
+
+# Clause 4.3.2, the transition table of a corrective action: approve → carry out → verify; not
+# effective → reconsider (a new revision). Each action is verified on its own, whatever the answer
+# to the customer.
+STEPS = {
+    "approve": Step(("draft",), "approved", group="qms_customer.group_qms_management_representative",
+                    stamp=("approved_by_id", "approved_date"), check="_check_can_approve", then="_after_approve"),
+    "start": Step(("approved",), "in_progress", department="implementing_department_id", check="_check_slip_open"),
+    "implemented": Step(("approved", "in_progress"), "implemented", department="implementing_department_id",
+                        stamp=("implemented_by_id", "implemented_date"), check="_check_can_implemented",
+                        then="_after_implemented"),
+    "verify_effective": Step(("implemented",), "effective", department="verifying_department_id",
+                             stamp=("verified_by_id", "verified_date"), values={"verification_result": "effective"},
+                             check="_check_slip_open", then="_after_verify"),
+    "verify_ineffective": Step(("implemented",), "ineffective", department="verifying_department_id",
+                               stamp=("verified_by_id", "verified_date"),
+                               values={"verification_result": "ineffective"},
+                               check="_check_can_verify_ineffective", then="_after_verify_ineffective"),
+    "revise": Step(("ineffective",), "draft", department="responsible_department_id",
+                   clears=("approved_by_id", "approved_date", "implemented_by_id", "implemented_date",
+                           "verified_by_id", "verified_date", "verification_result"),
+                   check="_check_slip_open", prepare="_prepare_revise_vals", then="_after_revise"),
+    # cancelling the slip ends its actions (its own step checks the supervisor)
+    "cancel": Step(("draft", "approved", "in_progress", "implemented", "ineffective"), "cancel",
+                   check="_check_slip_cancelled"),
+}
+# Each part of an action belongs to a department while the action stands at that part.
+GATES = {
+    "definition": Gate(("draft",), (
+        "description", "root_cause", "responsible_department_id", "implementing_department_id",
+        "verifying_department_id"), department="responsible_department_id"),
+    "schedule": Gate(("draft", "approved", "in_progress"), ("user_id", "date_deadline"),
+                     department="responsible_department_id"),
+    "implementation": Gate(("approved", "in_progress"), ("implementation_notes",),
+                           department="implementing_department_id"),
+    "verification": Gate(("implemented",), ("verification_notes",), department="verifying_department_id"),
+}
 
 class QmsCorrectiveAction(models.Model):
     """Corrective action — 纠正措施 (clause 4.3.2): defined by the responsible department,
@@ -21,11 +60,10 @@ class QmsCorrectiveAction(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin", "qms.workflow.mixin"]
     _order = "date_deadline, id"
     _check_company_auto = True
-    # set by the steps only (workflow_step); refused from any other write by check_input
-    _qms_workflow_fields = (
-        "name", "state", "approved_by_id", "approved_date", "implemented_by_id", "implemented_date",
-        "verified_by_id", "verified_date", "verification_result", "revision",
-    )
+    _qms_steps = STEPS
+    _qms_gates = GATES
+    _qms_fixed_fields = ("complaint_id",)
+    _qms_prepared_fields = ("revision", "revision_ids")
 
     name = fields.Char(string="Number", readonly=True, copy=False, default="/", index="trigram")
     complaint_id = fields.Many2one(
@@ -67,6 +105,16 @@ class QmsCorrectiveAction(models.Model):
     revision = fields.Integer(default=1, readonly=True, copy=False)
     revision_ids = fields.One2many(
         "qms.corrective.action.revision", "action_id", string="Earlier Attempts", readonly=True)
+    can_approve = fields.Boolean(compute="_compute_can_steps")
+    can_start = fields.Boolean(compute="_compute_can_steps")
+    can_implemented = fields.Boolean(compute="_compute_can_steps")
+    can_verify_effective = fields.Boolean(compute="_compute_can_steps")
+    can_verify_ineffective = fields.Boolean(compute="_compute_can_steps")
+    can_revise = fields.Boolean(compute="_compute_can_steps")
+    can_edit_definition = fields.Boolean(compute="_compute_can_edit_gates")
+    can_edit_schedule = fields.Boolean(compute="_compute_can_edit_gates")
+    can_edit_implementation = fields.Boolean(compute="_compute_can_edit_gates")
+    can_edit_verification = fields.Boolean(compute="_compute_can_edit_gates")
 
     @api.model
     def _default_responsible_department(self):
@@ -85,11 +133,14 @@ class QmsCorrectiveAction(models.Model):
     def create(self, vals_list):
         check_input(self, vals_list, creating=True)
         for vals in vals_list:
-            complaint = self.env["qms.complaint"].browse(vals.get("complaint_id"))
-            if complaint.state != "action":
-                raise UserError(self.env._(
-                    "Corrective actions are defined when the Quality department has found the company "
-                    "responsible (%s is not at that stage).", complaint.name or ""))
+            complaint = self.env["qms.complaint"].browse(vals.get("complaint_id")).exists()
+            if not complaint:
+                raise UserError(self.env._("A corrective action is defined on an existing complaint slip."))
+            reason = complaint._propose_actions_refusal()
+            if reason:
+                raise (AccessError if complaint.state == "action" else UserError)(reason)
+            if vals.get("name", "/") != "/" and self.env.uid != SUPERUSER_ID:
+                raise UserError(self.env._("A corrective action is numbered by the company's sequence, not by hand."))
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].sudo().with_company(complaint.company_id).next_by_code(
                     "qms.corrective.action") or "/"
@@ -97,130 +148,114 @@ class QmsCorrectiveAction(models.Model):
 
     def write(self, vals):
         check_input(self, [vals])
-        # once approved, what was approved stays as approved; notes remain editable
-        frozen = {"description", "root_cause", "responsible_department_id", "implementing_department_id",
-                  "verifying_department_id", "complaint_id"} & set(vals)
-        if frozen and any(action.state != "draft" for action in self):
-            raise UserError(self.env._(
-                "An approved corrective action cannot be changed; "
-                "if it does not work it is revised after verification."))
         return super().write(vals)
+
+    def _qms_closed_reason(self):
+        self.ensure_one()
+        if self.complaint_id.state in ("done", "cancel"):
+            return self.env._("%s is closed: its corrective actions are evidence.", self.complaint_id.name)
+        return False
+
+    @api.constrains("state", *{name for step in STEPS.values() for name in step.stamp})
+    def _check_stage_stamps(self):
+        self._qms_check_required_stamps(self)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft(self):
         if any(action.state != "draft" or action.revision > 1 for action in self):
             raise UserError(self.env._("Only a corrective action that was never approved can be deleted."))
 
-    # --- roles ---------------------------------------------------------------------------------
-    def _ensure_member(self, department_field, role_name):
-        """The step belongs to a department: its members, the Quality department or the management
-        representative may record it."""
-        if self.env.is_superuser() or self.env.user.has_group("qms_customer.group_qms_quality") \
-                or self.env.user.has_group("qms_customer.group_qms_management_representative"):
-            return
-        mine = self.env.user.employee_ids.department_id
-        for action in self:
-            if action[department_field] not in mine:
-                raise AccessError(self.env._(
-                    "Only members of the %(role)s (%(department)s) can record this step of %(action)s.",
-                    role=role_name, department=action[department_field].name, action=action.name))
-
     def _schedule_for_department(self, department, summary):
-        users = department.manager_id.user_id or self.user_id
+        users = department.sudo().manager_id.user_id or self.user_id
         for user in users:
             self.activity_schedule(
                 "qms_customer.mail_activity_type_qms_action", date_deadline=self.date_deadline,
                 summary=summary, user_id=user.id)
 
+    def _close_action_activities(self, feedback):
+        # done by whoever took the step: the chatter credits them
+        self.activity_feedback(["qms_customer.mail_activity_type_qms_action"], feedback=feedback)
+
     # ==========================================================================================
     # Clause 4.3.2: approve → carry out → verify; not effective → reconsider (a new revision).
     # ==========================================================================================
-    @workflow_step
-    def action_approve(self):
-        """The management representative approves; the action is distributed to the implementing
-        and verifying departments."""
-        if not self.env.is_superuser() and not self.env.user.has_group(
-                "qms_customer.group_qms_management_representative"):
-            raise AccessError(self.env._("Only the Management Representative can approve corrective actions."))
-        self._ensure_state("draft")
-        for action in self:
-            if action.complaint_id.state != "action":
-                raise UserError(self.env._("%s is not waiting for corrective actions.", action.complaint_id.name))
-            action.write(dict(action._stamp("approved_by_id", "approved_date"), state="approved"))
-            action._schedule_for_department(
-                action.implementing_department_id, self.env._("Carry out corrective action %s", action.name))
-            action._schedule_for_department(
-                action.verifying_department_id, self.env._("Verify corrective action %s", action.name))
-        return True
+    def _check_slip_open(self, vals):
+        if self.complaint_id.state not in OPEN_SLIP_STATES:
+            raise UserError(self.env._("%s is not open for corrective actions.", self.complaint_id.name))
 
-    @workflow_step
+    def action_approve(self):
+        """The management representative approves this action (each action by name); it is
+        distributed to the implementing and verifying departments."""
+        return self._qms_take("approve")
+
+    def _check_can_approve(self, vals):
+        self._check_slip_open(vals)
+        if not self.complaint_id.company_responsible:
+            raise UserError(self.env._("%s is not waiting for corrective actions.", self.complaint_id.name))
+
+    def _after_approve(self):
+        self._schedule_for_department(
+            self.implementing_department_id, self.env._("Carry out corrective action %s", self.name))
+
     def action_start(self):
         """The implementing department starts the work."""
-        self._ensure_member("implementing_department_id", self.env._("implementing department"))
-        self._ensure_state("approved")
-        self.write({"state": "in_progress"})
-        return True
+        return self._qms_take("start")
 
-    @workflow_step
     def action_implemented(self):
         """The implementing department reports the action carried out."""
-        self._ensure_member("implementing_department_id", self.env._("implementing department"))
-        self._ensure_state("approved", "in_progress")
-        for action in self:
-            if not action.implementation_notes:
-                raise UserError(self.env._("Describe what was done for %s.", action.name))
-            action.write(dict(action._stamp("implemented_by_id", "implemented_date"), state="implemented"))
-            action.activity_feedback(
-                ["qms_customer.mail_activity_type_qms_action"],
-                user_id=action.implementing_department_id.manager_id.user_id.id or None,
-                feedback=self.env._("Implemented"))
+        return self._qms_take("implemented")
+
+    def _check_can_implemented(self, vals):
+        self._check_slip_open(vals)
+        if not self.implementation_notes:
+            raise UserError(self.env._("Describe what was done for %s.", self.name))
+
+    def _after_implemented(self):
+        self._close_action_activities(self.env._("Implemented"))
+        self._schedule_for_department(
+            self.verifying_department_id, self.env._("Verify corrective action %s", self.name))
         # the department's members may not write the slip: its stage follows from their step
-        self.complaint_id.sudo()._on_actions_implemented()
-        return True
+        self.complaint_id._on_actions_implemented()
 
-    def _verify(self, result):
-        self._ensure_member("verifying_department_id", self.env._("verifying department"))
-        self._ensure_state("implemented")
-        for action in self:
-            if action.complaint_id.state != "verification":
-                raise UserError(self.env._(
-                    "%s is verified once the customer has been answered.", action.complaint_id.name))
-            if result == "ineffective" and not action.verification_notes:
-                raise UserError(self.env._("Say why %s was not effective.", action.name))
-            action.write(dict(action._stamp("verified_by_id", "verified_date"),
-                              state=result, verification_result=result))
-        self.activity_feedback(["qms_customer.mail_activity_type_qms_action"], feedback=self.env._("Verified"))
-
-    @workflow_step
     def action_verify_effective(self):
         """The verifying department confirms that the action worked."""
-        self._verify("effective")
-        return True
+        return self._qms_take("verify_effective")
 
-    @workflow_step
+    def _after_verify(self):
+        self._close_action_activities(self.env._("Verified"))
+
     def action_verify_ineffective(self):
-        """The result is not satisfactory: the slip goes back to corrective action."""
-        self._verify("ineffective")
-        self.complaint_id.sudo()._on_action_ineffective()
-        for action in self:
-            action._schedule_for_department(
-                action.responsible_department_id, self.env._("Reconsider corrective action %s", action.name))
-        return True
+        """The result is not satisfactory: the responsible department reconsiders this action; the
+        other actions and the answer already given stay as they are."""
+        return self._qms_take("verify_ineffective")
 
-    @workflow_step
+    def _check_can_verify_ineffective(self, vals):
+        self._check_slip_open(vals)
+        if not self.verification_notes:
+            raise UserError(self.env._("Say why %s was not effective.", self.name))
+
+    def _after_verify_ineffective(self):
+        self._close_action_activities(self.env._("Verified: not effective"))
+        self._schedule_for_department(
+            self.responsible_department_id, self.env._("Reconsider corrective action %s", self.name))
+
     def action_revise(self):
         """Reconsider an ineffective action: keep the attempt in the history and start revision n+1."""
-        self._ensure_member("responsible_department_id", self.env._("responsible department"))
-        self._ensure_state("ineffective")
-        for action in self:
-            self.env["qms.corrective.action.revision"].sudo().create(action._prepare_revision_vals())
-            reset = dict.fromkeys(ATTEMPT_FIELDS[2:], False)
-            reset.pop("date_deadline")
-            reset.update(state="draft", verification_result=False, revision=action.revision + 1)
-            action.write(reset)
-            action.message_post(body=self.env._("Revision %s opened: the earlier attempt is kept in the history.",
-                                                action.revision))
-        return True
+        return self._qms_take("revise")
+
+    def _prepare_revise_vals(self):
+        # the attempt goes to the history (which no one else writes) before the action is reset
+        self.env["qms.corrective.action.revision"].sudo().create(self._prepare_revision_vals())
+        return {"revision": self.revision + 1, "implementation_notes": False, "verification_notes": False}
+
+    def _after_revise(self):
+        self._close_action_activities(self.env._("Revised"))
+        self.message_post(body=self.env._(
+            "Revision %s opened: the earlier attempt is kept in the history.", self.revision))
+
+    def _check_slip_cancelled(self, vals):
+        if self.complaint_id.state != "cancel":
+            raise UserError(self.env._("%s is cancelled with its complaint slip only.", self.name))
 
     def _prepare_revision_vals(self):
         self.ensure_one()

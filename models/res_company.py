@@ -99,3 +99,34 @@ class ResCompany(models.Model):
             "alias_contact": "everyone",
             "alias_defaults": repr({"company_id": self.id}),
         }
+
+    # --- who is accountable for each gate of a slip (one activity per gate, issue #11) ------------
+    qms_supervisor_user_id = fields.Many2one(
+        "res.users", string="Accountable Sales Supervisor", domain="[('share', '=', False)]",
+        help="Gets the review activity of each new complaint slip; empty: the first Sales Supervisor of the company.")
+    qms_quality_user_id = fields.Many2one(
+        "res.users", string="Accountable Quality Manager", domain="[('share', '=', False)]",
+        help="Gets the disposition activity of each reviewed slip; empty: the first Quality user of the company.")
+    qms_mgmt_rep_user_id = fields.Many2one(
+        "res.users", string="Management Representative", domain="[('share', '=', False)]",
+        help="Gets the verification activity of each answered slip; empty: the first Management "
+             "Representative of the company.")
+
+    def _qms_role_users(self, group_xmlid):
+        """The internal users of this company who hold a role (sudo: whoever takes a step may not
+        read the other users' companies)."""
+        self.ensure_one()
+        users = self.env.ref(group_xmlid).sudo().all_user_ids
+        return users.filtered(lambda u: not u.share and self in u.company_ids).sorted("id")
+
+    def _qms_accountable_user(self, group_xmlid):
+        """The one user accountable for a role's gate: the one named in the settings while they
+        still hold the role in this company, else the role's first holder."""
+        self.ensure_one()
+        named = {
+            "qms_customer.group_qms_sales_supervisor": self.sudo().qms_supervisor_user_id,
+            "qms_customer.group_qms_quality": self.sudo().qms_quality_user_id,
+            "qms_customer.group_qms_management_representative": self.sudo().qms_mgmt_rep_user_id,
+        }.get(group_xmlid)
+        holders = self._qms_role_users(group_xmlid)
+        return (named if named and named in holders else holders[:1]).with_env(self.env)

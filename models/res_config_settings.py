@@ -16,6 +16,9 @@ class ResConfigSettings(models.TransientModel):
     qms_replacement_days = fields.Integer(related="company_id.qms_replacement_days", readonly=False)
     qms_repair_days = fields.Integer(related="company_id.qms_repair_days", readonly=False)
     qms_evaluation_survey_id = fields.Many2one(related="company_id.qms_evaluation_survey_id", readonly=False)
+    qms_supervisor_user_id = fields.Many2one(related="company_id.qms_supervisor_user_id", readonly=False)
+    qms_quality_user_id = fields.Many2one(related="company_id.qms_quality_user_id", readonly=False)
+    qms_mgmt_rep_user_id = fields.Many2one(related="company_id.qms_mgmt_rep_user_id", readonly=False)
 
     # --- customer portal and e-mail intake (issue #7) ---------------------------------------
     qms_portal_share_actions = fields.Boolean(related="company_id.qms_portal_share_actions", readonly=False)

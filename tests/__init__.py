@@ -25,3 +25,4 @@ from . import test_tours
 from . import test_portal_controller
 from . import test_communication_plan_reminder
 from . import test_demo
+from . import test_attack

@@ -73,8 +73,10 @@ class TestComplaintAccess(QmsComplaintCommon):
             with self.subTest(user=user.login), self.assertRaises(AccessError):
                 complaint.with_user(user).action_supervisor_review()
         complaint.with_user(self.supervisor).action_supervisor_review()
-        complaint.quality_disposition = "ok"
-        complaint.responsible_department_id = self.dep_production
+        with self.assertRaises(AccessError):  # Quality's disposition is Quality's to write
+            complaint.with_user(self.sales).quality_disposition = "ok"
+        complaint.with_user(self.quality).write({
+            "quality_disposition": "ok", "responsible_department_id": self.dep_production.id})
         for user in (self.supervisor, self.mgmt_rep, self.gm):
             with self.subTest(user=user.login), self.assertRaises(AccessError):
                 complaint.with_user(user).action_confirm_responsible()
@@ -96,7 +98,9 @@ class TestComplaintAccess(QmsComplaintCommon):
         with self.assertRaises(AccessError):
             action.with_user(self.production).action_verify_effective()
         action.with_user(self.quality).action_verify_effective()
-        complaint.write({"verification_notes": "ok", "customer_satisfied": "yes"})
+        with self.assertRaises(AccessError):  # the verification is the management representative's
+            complaint.with_user(self.sales).write({"verification_notes": "ok", "customer_satisfied": "yes"})
+        complaint.with_user(self.mgmt_rep).write({"verification_notes": "ok", "customer_satisfied": "yes"})
         for user in (self.quality, self.supervisor, self.gm):
             with self.subTest(user=user.login), self.assertRaises(AccessError):
                 complaint.with_user(user).action_close()
@@ -128,10 +132,12 @@ class TestComplaintAccess(QmsComplaintCommon):
         self.assertTrue(complaint.with_user(self.employee).read(["name"]))
         with self.assertRaises(AccessError):
             complaint.with_user(self.employee).write({"reply_text": "<p>x</p>"})
-        # department members edit the action; the general manager only reads it
-        action.with_user(self.employee).date_deadline = "2030-02-28"
-        with self.assertRaises(AccessError):
-            action.with_user(self.gm).date_deadline = "2030-03-31"
+        # the responsible department plans the action; the implementing one and the general manager
+        # only read it
+        action.with_user(self.production).date_deadline = "2030-02-28"
+        for user in (self.employee, self.gm):
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                action.with_user(user).date_deadline = "2030-03-31"
 
     def test_department_sees_slip_while_an_action_names_it(self):
         """A department's members see a slip (and its lines) exactly while one of its corrective
@@ -170,7 +176,7 @@ class TestComplaintAccess(QmsComplaintCommon):
         self.assertTrue(sees())
         action.with_user(self.quality).unlink()
         self.assertFalse(sees())
-        self.assertFalse(complaint.action_department_ids)
+        self.assertEqual(complaint.action_department_ids, self.dep_production, "the slip's responsible department")
         # a cancelled slip's actions are cancelled, not removed: the department keeps reading it
         self._add_action(complaint, responsible_department_id=dep_hr.id)
         complaint.with_user(self.supervisor)._do_cancel("Recorded twice")

@@ -217,7 +217,7 @@ class TestThreeGuarantees(QmsCommon):
             "partner_id": self.customer.id, "sale_order_id": order.id,
             "line_ids": [Command.create({"sale_line_id": order.order_line.id, "qty_complained": 1})],
         })
-        with self.assertRaisesRegex(UserError, "reviewed"):
+        with self.assertRaisesRegex(UserError, "stage"):
             complaint.line_ids.action_remedy_refund()
         complaint.action_submit()
         complaint.with_user(self.supervisor).action_supervisor_review()
