@@ -198,10 +198,9 @@ class QmsHttpCommon(HttpCase, QmsComplaintCommon):
     API key, as any external client does. The server runs in the test's transaction, so a refused
     call leaves nothing behind and a test can look at the records afterwards."""
 
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls._api_keys = {}
+    def setUp(self):
+        super().setUp()
+        self._api_keys = {}  # a key lives in the test's transaction
 
     def _api_key(self, user):
         if user.id not in self._api_keys:
@@ -227,14 +226,14 @@ class QmsHttpCommon(HttpCase, QmsComplaintCommon):
         contains ``message`` when given."""
         ok, result = self.json2(user, model, method, **params)
         self.assertFalse(ok, f"{user.login} {model}.{method}({params}) was accepted: {result}")
-        self.assertIn(result["name"], REFUSALS, result)
+        self.assertIn(result["name"], REFUSALS, (result["name"], result["message"]))
         if message:
             self.assertIn(message, result["message"])
         return result
 
     def assertAccepted(self, user, model, method, **params):
         ok, result = self.json2(user, model, method, **params)
-        self.assertTrue(ok, f"{user.login} {model}.{method}({params}) was refused: {result}")
+        self.assertTrue(ok, not ok and f"{user.login} {model}.{method}({params}) was refused: {result['message']}")
         return result
 
 

@@ -5,19 +5,181 @@ from .common import QmsHttpCommon
 
 @tagged("post_install", "-at_install")
 class TestAttackComplaint(QmsHttpCommon):
-    """Holes of issue #11 tried over /json/2 as the demo roles would: each call must be refused
-    with a business error and leave the records as they were."""
+    """Issue #11 tried over /json/2 as the demo roles would, on slips, lines and corrective
+    actions: every call below must be refused with a business error and leave the records as
+    they were. Each class of hole of the issue has its test here (named after it)."""
 
-    def test_harness_reads_and_refuses(self):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.admin = cls.env.ref("base.user_admin")
+
+    def _slip_at_action(self):
+        return self._to_action(self._complaint())
+
+    # --- a stage changes only by a step, stamped by the server ------------------------------------
+    def test_stage_and_stamps_only_by_steps(self):
         complaint = self._complaint()
-        rows = self.assertAccepted(self.sales, "qms.complaint", "read", ids=complaint.ids, fields=["name"])
-        self.assertEqual(rows[0]["name"], complaint.name)
-        self.assertRefused(self.sales, "qms.complaint", "write", ids=complaint.ids, vals={"state": "done"})
-        self.assertEqual(complaint.state, "draft")
+        for user in (self.sales, self.supervisor, self.mgmt_rep, self.admin):
+            with self.subTest(user=user.login):
+                self.assertRefused(user, "qms.complaint", "write", ids=complaint.ids, vals={"state": "done"})
+                self.assertRefused(user, "qms.complaint", "write", ids=complaint.ids,
+                                   vals={"supervisor_id": self.supervisor.id, "supervisor_date": "2026-01-01 10:00:00"})
+                self.assertRefused(user, "qms.complaint", "write", ids=complaint.ids,
+                                   vals={"state": "supervisor_review", "submitted_by_id": self.gm.id})
+        self.assertEqual((complaint.state, complaint.submitted_by_id.id), ("draft", False))
+        # a step written directly is the step: checked and stamped by the server, not the client
+        self.assertAccepted(self.sales, "qms.complaint", "write", ids=complaint.ids,
+                            vals={"state": "supervisor_review"})
+        self.assertEqual((complaint.state, complaint.submitted_by_id), ("supervisor_review", self.sales))
+        self.assertRefused(self.sales, "qms.complaint", "write", ids=complaint.ids, vals={"state": "quality_review"},
+                           message="Sales Supervisor")
+        self.assertEqual(complaint.state, "supervisor_review")
 
-    def test_corrective_action_cannot_move_to_another_slip(self):
-        first, second = self._to_action(self._complaint()), self._to_action(self._complaint())
+    def test_administrator_cannot_skip_a_gate(self):
+        complaint = self._to_done(self._complaint())
+        self.assertRefused(self.admin, "qms.complaint", "write", ids=complaint.ids, vals={"verified_date": False})
+        self.assertRefused(self.admin, "qms.complaint", "write", ids=complaint.ids, vals={"state": "verification"})
+        draft = self._complaint()
+        self.assertRefused(self.admin, "qms.complaint", "write", ids=draft.ids, vals={"state": "verification"})
+        self.assertEqual((complaint.state, draft.state), ("done", "draft"))
+        self.assertTrue(complaint.verified_date)
+
+    def test_create_is_write(self):
+        values = {"partner_id": self.customer.id, "category": "service", "description": "<p>x</p>"}
+        for forged in ({"state": "done"}, {"verified_by_id": self.mgmt_rep.id}, {"supervisor_date": "2026-01-01"},
+                       {"company_responsible": True}, {"cancel_reason": "x"}, {"name": "CS/2026/00041"}):
+            with self.subTest(forged=forged):
+                self.assertRefused(self.sales, "qms.complaint", "create", vals_list=[dict(values, **forged)])
+        self.assertFalse(self.env["qms.complaint"].search([("partner_id", "=", self.customer.id)]))
+        created = self.assertAccepted(self.sales, "qms.complaint", "create", vals_list=[values])
+        self.assertEqual(self.env["qms.complaint"].browse(created).state, "draft")
+
+    def test_import_and_copy(self):
+        ok, result = self.json2(self.sales, "qms.complaint", "load", fields=["partner_id/.id", "category", "state"],
+                                data=[[str(self.customer.id), "service", "done"]])
+        self.assertTrue(not ok or not result["ids"], result)
+        self.assertFalse(self.env["qms.complaint"].search([("partner_id", "=", self.customer.id)]))
+        done = self._to_done(self._complaint())
+        [copy_id] = self.assertAccepted(self.sales, "qms.complaint", "copy", ids=done.ids)
+        copy = self.env["qms.complaint"].browse(copy_id)
+        self.assertEqual((copy.state, copy.verified_by_id.id, copy.reply_date), ("draft", False, False))
+        self.assertNotEqual(copy.name, done.name)
+
+    # --- each gate's fields belong to its role -----------------------------------------------
+    def test_gate_fields_belong_to_their_role(self):
+        complaint = self._to_quality_review(self._complaint())
+        for user in (self.sales, self.supervisor, self.mgmt_rep):
+            self.assertRefused(user, "qms.complaint", "write", ids=complaint.ids, vals={"quality_disposition": "x"})
+        self.assertAccepted(self.quality, "qms.complaint", "write", ids=complaint.ids,
+                            vals={"quality_disposition": "Ours", "responsible_department_id": self.dep_production.id})
+        self.assertAccepted(self.quality, "qms.complaint", "action_confirm_responsible", ids=complaint.ids)
+        self.assertEqual(complaint.quality_user_id, self.quality, "the stamp credits who wrote the disposition")
+        self.assertRefused(self.quality, "qms.complaint", "write", ids=complaint.ids, vals={"reply_text": "<p>x</p>"})
+        self.assertRefused(self.sales, "qms.complaint", "write", ids=complaint.ids,
+                           vals={"verification_notes": "x", "customer_satisfied": "yes"})
+        action = self._add_action(complaint, implementing_department_id=self.dep_warehouse.id)
+        self._implement_as(action, self.employee)
+        self.assertRefused(self.employee, "qms.corrective.action", "write", ids=action.ids,
+                           vals={"verification_notes": "fine"})
+        self.assertRefused(self.employee, "qms.corrective.action", "action_verify_effective", ids=action.ids)
+        self.assertEqual((action.state, action.verification_notes), ("implemented", False))
+
+    def _implement_as(self, action, implementer):
+        action.with_user(self.mgmt_rep).action_approve()
+        action.with_user(implementer).write({"implementation_notes": "Done"})
+        action.with_user(implementer).action_implemented()
+
+    # --- corrective actions: who proposes, what approval names -----------------------------------
+    def test_only_quality_and_responsible_department_propose(self):
+        complaint = self._slip_at_action()
+        values = {"complaint_id": complaint.id, "description": "Stray", "date_deadline": "2030-01-31",
+                  "responsible_department_id": self.dep_production.id,
+                  "implementing_department_id": self.dep_production.id,
+                  "verifying_department_id": self.dep_quality.id}
+        for user in (self.sales, self.gm, self.supervisor, self.employee):
+            with self.subTest(user=user.login):
+                self.assertRefused(user, "qms.corrective.action", "create", vals_list=[values])
+                self.assertRefused(user, "qms.complaint", "write", ids=complaint.ids,
+                                   vals={"corrective_action_ids": [[0, 0, values]]})
+        self.assertFalse(complaint.corrective_action_ids)
+        # the responsible department's manager opens the slip it must act on, before any action exists
+        rows = self.assertAccepted(self.production, "qms.complaint", "read", ids=complaint.ids, fields=["name"])
+        self.assertEqual(rows[0]["name"], complaint.name)
+        self.assertAccepted(self.production, "qms.corrective.action", "create", vals_list=[values])
+        self.assertEqual(len(complaint.corrective_action_ids), 1)
+
+    def test_approval_names_its_actions(self):
+        complaint = self._slip_at_action()
+        first, second = self._add_action(complaint), self._add_action(complaint, description="Other")
+        self.assertAccepted(self.mgmt_rep, "qms.corrective.action", "action_approve", ids=first.ids)
+        self.assertEqual((first.state, second.state), ("approved", "draft"))
+        self.assertRefused(self.quality, "qms.corrective.action", "action_approve", ids=second.ids)
+        self.assertRefused(self.quality, "qms.corrective.action", "write", ids=second.ids,
+                           vals={"state": "approved"})
+        self.assertEqual(second.state, "draft")
+
+    # --- reparenting ----------------------------------------------------------------------------
+    def test_children_stay_with_their_parent(self):
+        first, second = self._slip_at_action(), self._slip_at_action()
         action = self._add_action(first)
-        self.assertRefused(self.quality, "qms.corrective.action", "write",
-                           ids=action.ids, vals={"complaint_id": second.id})
-        self.assertEqual(action.complaint_id, first)
+        line = first.line_ids
+        for user in (self.quality, self.admin):
+            with self.subTest(user=user.login):
+                self.assertRefused(user, "qms.corrective.action", "write", ids=action.ids,
+                                   vals={"complaint_id": second.id})
+                self.assertRefused(user, "qms.complaint", "write", ids=second.ids,
+                                   vals={"corrective_action_ids": [[4, action.id]]})
+                self.assertRefused(user, "qms.complaint.line", "write", ids=line.ids, vals={"complaint_id": second.id})
+                self.assertRefused(user, "qms.complaint", "write", ids=second.ids, vals={"line_ids": [[4, line.id]]})
+        draft = self._complaint()
+        self.assertRefused(self.sales, "qms.complaint", "write", ids=draft.ids, vals={"line_ids": [[4, line.id]]})
+        self.assertEqual((action.complaint_id, line.complaint_id), (first, first))
+
+    # --- lines: remedies and the override are steps -----------------------------------------------
+    def test_line_step_fields_refused_on_create_and_write(self):
+        complaint = self._to_quality_review(self._complaint())
+        line = complaint.line_ids
+        invoice = self.env["account.move"].create({"move_type": "out_refund", "partner_id": self.customer.id})
+        for vals in ({"remedy": "refund"}, {"refund_move_id": invoice.id},
+                     {"remedy": "refund", "refund_move_id": invoice.id, "remedy_by_id": self.sales.id},
+                     {"remedy_override_by_id": self.quality.id}, {"remedy_override_date": "2026-01-01 00:00:00"}):
+            with self.subTest(vals=vals):
+                self.assertRefused(self.quality, "qms.complaint.line", "write", ids=line.ids, vals=vals)
+                self.assertRefused(self.sales, "qms.complaint", "create", vals_list=[{
+                    "partner_id": self.customer.id, "sale_order_id": self.order.id,
+                    "line_ids": [[0, 0, dict(vals, sale_line_id=self.order.order_line[0].id, qty_complained=1)]]}])
+        self.assertFalse(line.remedy or line.refund_move_id or line.remedy_override_by_id)
+        # the document itself cannot be pointed at the slip by a client
+        self.assertRefused(self.admin, "account.move", "write", ids=invoice.ids,
+                           vals={"qms_complaint_id": complaint.id})
+        self.assertFalse(invoice.qms_complaint_id)
+
+    # --- company -------------------------------------------------------------------------------
+    def test_slip_stays_in_its_company(self):
+        other = self.env["res.company"].create({"name": "Elsewhere Ltd"})
+        complaint = self._complaint()
+        self.assertRefused(self.sales, "qms.complaint", "write", ids=complaint.ids, vals={"company_id": other.id})
+        self.assertRefused(self.sales, "qms.complaint", "create", vals_list=[{
+            "partner_id": self.customer.id, "category": "service", "company_id": other.id}])
+        self.sales.company_ids |= other
+        self.assertRefused(self.sales, "qms.complaint", "write", ids=complaint.ids, vals={"company_id": other.id},
+                           message="cannot be changed")
+        self.assertEqual(complaint.company_id, self.env.company)
+
+    # --- closed means closed -------------------------------------------------------------------
+    def test_closed_slip_keeps_its_content(self):
+        complaint = self._to_done(self._complaint())
+        for user, vals in ((self.mgmt_rep, {"verification_notes": "later"}), (self.sales, {"description": "<p>x</p>"}),
+                           (self.admin, {"severity": "critical"}), (self.sales, {"date_deadline": "2099-01-01"})):
+            with self.subTest(vals=vals):
+                self.assertRefused(user, "qms.complaint", "write", ids=complaint.ids, vals=vals)
+        self.assertRefused(self.admin, "qms.complaint.line", "write", ids=complaint.line_ids.ids,
+                           vals={"defect_description": "changed"})
+        self.assertRefused(self.admin, "qms.complaint.line", "unlink", ids=complaint.line_ids.ids)
+        # the conversation with the customer goes on: a message and the portal link
+        self.assertAccepted(self.sales, "qms.complaint", "message_post", ids=complaint.ids,
+                            body="We will visit you next week.", message_type="comment",
+                            subtype_xmlid="mail.mt_comment")
+        complaint.with_user(self.sales)._portal_ensure_token()
+        self.assertTrue(complaint.access_token)
