@@ -69,9 +69,9 @@ class IrAttachment(models.Model):
     def _qms_check_not_posing_as_frozen(self, vals):
         """A file moved or renamed onto a submitted report must not take a frozen copy's name."""
         for attachment in self.sudo():
-            res_model = vals.get("res_model", attachment.res_model)
-            if res_model == ANNUAL_REPORT:
-                self.env[ANNUAL_REPORT].browse(vals.get("res_id", attachment.res_id))._qms_check_file_name_free(
+            res_model, res_id = vals.get("res_model", attachment.res_model), vals.get("res_id", attachment.res_id)
+            if res_model == ANNUAL_REPORT and isinstance(res_id, int) and res_id:
+                self.env[ANNUAL_REPORT].browse(res_id)._qms_check_file_name_free(
                     vals.get("name", attachment.name), attachment)
 
     @api.model_create_multi
