@@ -8,6 +8,7 @@ from . import qms_corrective_action
 from . import qms_corrective_action_revision
 from . import sale_order
 from . import ir_actions_report
+from . import ir_attachment
 from . import qms_annual_report
 from . import qms_warranty_policy
 from . import qms_complaint_link_mixin

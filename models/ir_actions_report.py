@@ -34,6 +34,13 @@ def self_contained_pdf():
 class IrActionsReport(models.Model):
     _inherit = "ir.actions.report"
 
+    def retrieve_attachment(self, record):
+        """A submitted yearly report prints the copy it froze, never another file of the report that
+        merely carries that copy's name (Odoo looks the printed copy up by name)."""
+        if record._name == "qms.annual.report" and self.attachment:
+            return record._qms_printed_copy().with_env(self.env) or None
+        return super().retrieve_attachment(record)
+
     def _run_wkhtmltopdf(self, bodies, report_ref=False, header=None, footer=None, **kwargs):
         """Within ``self_contained_pdf()`` the pages carry their stylesheets and scripts inline and
         read fonts from the addons' static folders, so wkhtmltopdf fetches nothing from the web

@@ -1,3 +1,4 @@
+import hashlib
 import json
 from datetime import date, datetime
 
@@ -27,6 +28,15 @@ SIGNATURES = {
 # Fields that may still be written once the figures are frozen (until the report is presented).
 REVIEW_FIELDS = {"review_date", "review_notes"}
 TOP = 5
+# The copies of the PDF a report keeps from its submission on: for the state it has just reached,
+# the field pointing to that copy and the field keeping its SHA-256. ir.attachment refuses to
+# change or delete them (models/ir_attachment.py); _qms_frozen_pdf_problems checks their bytes.
+FROZEN_COPIES = {
+    "submitted": ("submitted_pdf_id", "submitted_pdf_sha256"),
+    "approved": ("signed_pdf_id", "signed_pdf_sha256"),
+    "presented": ("presented_pdf_id", "presented_pdf_sha256"),
+}
+FROZEN_FILE_FIELDS = ("pdf_attachment_id", *(field for field, _sha in FROZEN_COPIES.values()))
 
 
 class QmsAnnualReport(models.Model):
@@ -46,6 +56,7 @@ class QmsAnnualReport(models.Model):
         "state", "figures_json", "figures_date", "has_data", "pdf_attachment_id", "submitted_by_id",
         "submitted_date", "supervisor_sign_id", "supervisor_sign_date", "quality_sign_id", "quality_sign_date",
         "mgmt_rep_sign_id", "mgmt_rep_sign_date", "presented_by_id",
+        *(name for copy in FROZEN_COPIES.values() for name in copy),
     )
 
     name = fields.Char(compute="_compute_name", store=True)
@@ -91,6 +102,22 @@ class QmsAnnualReport(models.Model):
     review_date = fields.Date(string="Management Review Date", copy=False, tracking=True)
     review_notes = fields.Text(string="Management Review Notes", copy=False)
     presented_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    # the frozen copies (restrict: not even a database-level delete removes one)
+    submitted_pdf_id = fields.Many2one(
+        "ir.attachment", string="Submitted Copy", readonly=True, copy=False, ondelete="restrict")
+    submitted_pdf_sha256 = fields.Char(
+        string="Submitted Copy SHA-256", readonly=True, copy=False,
+        help="SHA-256 of the submitted copy's bytes, kept when it was frozen.")
+    signed_pdf_id = fields.Many2one(
+        "ir.attachment", string="Signed Copy", readonly=True, copy=False, ondelete="restrict")
+    signed_pdf_sha256 = fields.Char(
+        string="Signed Copy SHA-256", readonly=True, copy=False,
+        help="SHA-256 of the signed copy's bytes, kept when it was frozen.")
+    presented_pdf_id = fields.Many2one(
+        "ir.attachment", string="Presented Copy", readonly=True, copy=False, ondelete="restrict")
+    presented_pdf_sha256 = fields.Char(
+        string="Presented Copy SHA-256", readonly=True, copy=False,
+        help="SHA-256 of the presented copy's bytes, kept when it was frozen.")
 
     _kind_company_year_uniq = models.UniqueIndex(
         "(kind, company_id, year)", "There is already a report of this kind for this company and year.")
@@ -349,6 +376,7 @@ class QmsAnnualReport(models.Model):
             content, report_type = self.env["ir.actions.report"].with_context(
                 report_pdf_no_attachment=True, tz=self.tz,
             ).sudo()._render_qweb_pdf("qms_customer.action_report_qms_annual_report", self.ids)
+        content = content if isinstance(content, bytes) else content.encode()
         attachment = self.env["ir.attachment"].sudo().create({
             "name": self._pdf_attachment_name(),
             "raw": content,
@@ -356,8 +384,10 @@ class QmsAnnualReport(models.Model):
             "res_id": self.id,
             "mimetype": "application/pdf" if report_type == "pdf" else "text/html",
         })
+        copy_field, sha_field = FROZEN_COPIES[self.state]
         # the step has checked the role; the presenter may no longer write a presented report
-        self.sudo().write({"pdf_attachment_id": attachment.id})
+        self.sudo().write({"pdf_attachment_id": attachment.id, copy_field: attachment.id,
+                           sha_field: hashlib.sha256(content).hexdigest()})
 
     @workflow_step
     def _sign(self, field):
@@ -412,6 +442,98 @@ class QmsAnnualReport(models.Model):
             raise UserError(self.env._("The PDF is kept once the report is submitted."))
         return {"type": "ir.actions.act_url", "url": f"/web/content/{self.pdf_attachment_id.id}?download=true",
                 "target": "self"}
+
+    # --- the frozen copies: kept, printed, checked ------------------------------------------------
+    @api.constrains(*FROZEN_FILE_FIELDS)
+    def _check_frozen_files(self):
+        """A frozen copy is a file the report kept on submission: attached to the report itself, and
+        only once it is submitted (the administrator, a copy() or an import cannot borrow another
+        report's file)."""
+        for report in self:
+            files = report._qms_frozen_files().sudo()
+            if files and (report.state == "draft" or any(
+                    (file.res_model, file.res_id) != (report._name, report.id) for file in files)):
+                raise ValidationError(self.env._(
+                    "Only the PDFs that %s kept when it was submitted, signed and presented can be its "
+                    "frozen copies.", report.display_name))
+
+    def _qms_frozen_files(self):
+        """The files this report keeps as frozen copies (none while it is a draft)."""
+        files = self.env["ir.attachment"]
+        for report in self:
+            for name in FROZEN_FILE_FIELDS:
+                files |= report[name]
+        return files
+
+    @api.model
+    def _qms_reports_keeping(self, attachment_ids):
+        """{attachment id: report} for the attachments that a submitted report keeps as one of its
+        frozen copies."""
+        if not attachment_ids:
+            return {}
+        reports = self.sudo().with_context(active_test=False).search_fetch(Domain.AND([
+            [("state", "!=", "draft")],
+            Domain.OR([[(name, "in", list(attachment_ids))] for name in FROZEN_FILE_FIELDS]),
+        ]), [*FROZEN_FILE_FIELDS, "name"])
+        return {file.id: report for report in reports for file in report._qms_frozen_files()
+                if file.id in attachment_ids}
+
+    def _qms_check_file_name_free(self, name, attachment=None):
+        """A file attached to a submitted report must not take the name of one of its frozen copies:
+        it would pass for it (Odoo's printing looks the printed copy up by name, so do people)."""
+        for report in self.sudo().exists():
+            if report.state == "draft":
+                continue
+            clash = report._qms_frozen_files().filtered(lambda file: file.name == name)
+            if attachment is not None:
+                clash -= attachment
+            if clash:
+                raise UserError(self.env._(
+                    "%(report)s keeps its frozen copy \"%(file)s\": give this file another name.",
+                    report=report.display_name, file=name))
+
+    def _qms_printed_copy(self):
+        """What printing a submitted report returns: the last copy it froze, never a file that
+        merely carries its name."""
+        self.ensure_one()
+        return self.pdf_attachment_id if self.state != "draft" else self.env["ir.attachment"]
+
+    def _qms_frozen_pdf_problems(self, limit=5):
+        """Frozen copies whose bytes no longer have the SHA-256 kept when they were frozen, that have
+        no SHA-256 (frozen before 19.0.1.2.0 and unreadable by its migration), or that are missing
+        or moved: ``[(problem, ["report: file", ...]), ...]`` as qms.complaint's
+        _qms_integrity_problems; empty when every frozen PDF is intact. Checks the reports of self,
+        or every submitted report when called on the empty model."""
+        self.env.flush_all()
+        reports = (self or self.search([])).sudo().with_context(active_test=False).filtered(
+            lambda report: report.state != "draft")
+        found = {}
+
+        def problem(label, report, file):
+            found.setdefault(label, []).append(f"{report.name}: {file.name}" if file else report.name)
+
+        for report in reports:
+            if not report.pdf_attachment_id:
+                problem("submitted report without its frozen PDF", report, None)
+            checked = self.env["ir.attachment"]
+            for field, sha_field in FROZEN_COPIES.values():
+                file = report[field]
+                if not file:
+                    continue
+                checked |= file
+                if (file.res_model, file.res_id) != (report._name, report.id):
+                    problem("frozen PDF no longer attached to its report", report, file)
+                if not report[sha_field]:
+                    problem("frozen PDF without a SHA-256 (frozen before 19.0.1.2.0, unreadable then)",
+                            report, file)
+                    continue
+                if hashlib.sha256(file.raw or b"").hexdigest() != report[sha_field]:
+                    problem("frozen PDF whose bytes differ from the SHA-256 kept when it was frozen",
+                            report, file)
+            if report.pdf_attachment_id and report.pdf_attachment_id not in checked:
+                problem("frozen PDF without a SHA-256 (frozen before 19.0.1.2.0, unreadable then)",
+                        report, report.pdf_attachment_id)
+        return [(label, names[:limit]) for label, names in found.items()]
 
     # --- printing ------------------------------------------------------------------------------
     def _selection_labels(self, model, field):

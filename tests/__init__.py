@@ -7,6 +7,7 @@ from . import test_i18n
 from . import test_fuzz
 from . import test_scale
 from . import test_annual_report
+from . import test_attack_annual_report
 from . import test_three_guarantees
 from . import test_service_request
 from . import test_customer_visit

@@ -38,6 +38,15 @@ def test_install_without_demo_then_uninstall(fresh_db):
         WHERE NOT m.transient AND NOT m.abstract AND NOT EXISTS (SELECT 1 FROM ir_model_access a WHERE a.model_id=m.id)
     """) == ""
 
+    # a submitted yearly report keeps its frozen PDF, which nobody may delete while the report
+    # exists: uninstalling removes the report all the same
+    run = _odoo("shell", "-c", CONF, "-d", fresh_db, "--no-http", stdin=(
+        "env['qms.annual.report'].create({'kind': 'complaint', 'year': 2020}).action_submit()\n"
+        "env.cr.commit()\n"))
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert _psql(fresh_db, "SELECT count(*) FROM qms_annual_report WHERE state = 'submitted' "
+                           "AND submitted_pdf_id IS NOT NULL AND length(submitted_pdf_sha256) = 64") == "1"
+
     run = _odoo("module", "uninstall", "-c", CONF, "-d", fresh_db, "qms_customer")
     assert run.returncode == 0, run.stderr[-3000:]
     assert not BAD_LOG_LINE.findall(run.stderr), run.stderr[-3000:]

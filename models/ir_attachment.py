@@ -1,0 +1,100 @@
+import base64
+import binascii
+
+from odoo import api, models
+from odoo.exceptions import UserError
+
+# What makes a file what it is: its bytes, its type, its name and the record it belongs to.
+CONTENT_FIELDS = ("datas", "raw", "db_datas")
+FROZEN_FILE_FIELDS = frozenset((
+    *CONTENT_FIELDS, "store_fname", "checksum", "file_size", "mimetype", "type", "url",
+    "name", "res_model", "res_id", "res_field",
+))
+ANNUAL_REPORT = "qms.annual.report"
+
+
+def _as_bytes(name, value):
+    """The bytes a write of ``value`` to the content field ``name`` stores (None: not decodable)."""
+    if not value:
+        return b""
+    if isinstance(value, str):
+        value = value.encode()
+    if name == "datas":
+        try:
+            return base64.b64decode(value, validate=True)
+        except (binascii.Error, ValueError):
+            return None
+    return value
+
+
+class IrAttachment(models.Model):
+    _inherit = "ir.attachment"
+
+    # --- the frozen copies of the yearly reports (qms.annual.report) ------------------------------
+    # A submitted report keeps the PDFs it froze (submitted, signed, presented copies): nobody,
+    # the administrator and sudo() included, changes their bytes, name or owner, nor deletes them,
+    # while the report exists. Keyed on the files the report points to, not on their names.
+
+    def _qms_frozen_reports(self):
+        """{attachment id: report} for the attachments of self that a submitted report keeps."""
+        if ANNUAL_REPORT not in self.env:
+            return {}
+        # a frozen copy is always attached to its report (qms.annual.report._check_frozen_files)
+        candidates = self.sudo().filtered(lambda attachment: attachment.res_model == ANNUAL_REPORT)
+        return self.env[ANNUAL_REPORT]._qms_reports_keeping(set(candidates.ids))
+
+    def _qms_changes(self, vals):
+        """Whether writing ``vals`` would change what the file is (writing the same bytes again, as
+        moving a file to another storage does, changes nothing)."""
+        self.ensure_one()
+        for name in FROZEN_FILE_FIELDS & vals.keys():
+            value = vals[name]
+            if name in CONTENT_FIELDS:
+                current = (self.db_datas if name == "db_datas" else self.raw) or b""
+                if _as_bytes(name, value) != current:
+                    return True
+            elif (value or False) != (self[name] or False):
+                return True
+        return False
+
+    def _qms_check_frozen_write(self, vals):
+        frozen = self._qms_frozen_reports()
+        for attachment in self.sudo().filtered(lambda attachment: attachment.id in frozen):
+            if attachment._qms_changes(vals):
+                raise UserError(self.env._(
+                    "\"%(file)s\" is a frozen copy of %(report)s: its content, name and the record it "
+                    "belongs to cannot be changed.",
+                    file=attachment.name, report=frozen[attachment.id].display_name))
+
+    def _qms_check_not_posing_as_frozen(self, vals):
+        """A file moved or renamed onto a submitted report must not take a frozen copy's name."""
+        for attachment in self.sudo():
+            res_model, res_id = vals.get("res_model", attachment.res_model), vals.get("res_id", attachment.res_id)
+            if res_model == ANNUAL_REPORT and isinstance(res_id, int) and res_id:
+                self.env[ANNUAL_REPORT].browse(res_id)._qms_check_file_name_free(
+                    vals.get("name", attachment.name), attachment)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            res_id = vals.get("res_id")
+            if vals.get("res_model") == ANNUAL_REPORT and isinstance(res_id, int) and res_id \
+                    and ANNUAL_REPORT in self.env:
+                self.env[ANNUAL_REPORT].browse(res_id)._qms_check_file_name_free(vals.get("name"))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if FROZEN_FILE_FIELDS & vals.keys() and ANNUAL_REPORT in self.env:
+            self._qms_check_frozen_write(vals)
+            if vals.keys() & {"name", "res_model", "res_id"}:
+                self._qms_check_not_posing_as_frozen(vals)
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_frozen_report_copy(self):
+        frozen = self._qms_frozen_reports()
+        if frozen:
+            attachment = self.browse(next(iter(frozen))).sudo()
+            raise UserError(self.env._(
+                "\"%(file)s\" is a frozen copy of %(report)s: it cannot be deleted while the report exists.",
+                file=attachment.name, report=frozen[attachment.id].display_name))
