@@ -198,6 +198,7 @@ class QmsComplaint(models.Model):
     _primary_email = "email_from"
     _qms_steps = STEPS
     _qms_gates = GATES
+    _qms_server_fields = ("portal_user_id",)  # set by the portal intake (sudo), never by a client
     _qms_fixed_fields = ("company_id",)  # the number is the company's: a slip stays in it
 
     name = fields.Char(string="Number", readonly=True, copy=False, default="/", index="trigram")

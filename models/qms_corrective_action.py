@@ -63,7 +63,7 @@ class QmsCorrectiveAction(models.Model):
     _qms_steps = STEPS
     _qms_gates = GATES
     _qms_fixed_fields = ("complaint_id",)
-    _qms_prepared_fields = ("revision", "revision_ids")
+    _qms_server_fields = ("revision", "revision_ids")
 
     name = fields.Char(string="Number", readonly=True, copy=False, default="/", index="trigram")
     complaint_id = fields.Many2one(

@@ -79,7 +79,7 @@ class QmsWorkflowMixin(models.AbstractModel):
     _qms_steps = {}
     _qms_gates = {}
     _qms_fixed_fields = ()
-    _qms_prepared_fields = ()  # fields the steps' prepare methods write: step-only too
+    _qms_server_fields = ()  # written by the server only (a step's prepare, the portal intake in sudo)
 
     # --- helpers of the documents not yet on a transition table ---------------------------------
     def _state_label(self):
@@ -104,7 +104,7 @@ class QmsWorkflowMixin(models.AbstractModel):
         names = {"state"} if "state" in self._fields and self._qms_has_own_state() else set()
         for step in self._qms_steps.values():
             names.update(step.stamp, step.fields, step.values, step.clears)
-        names.update(self._qms_prepared_fields)
+        names.update(self._qms_server_fields)
         return names
 
     @api.model

@@ -54,3 +54,34 @@ class TestComplaintPerformance(QmsComplaintCommon):
         self.assertEqual(len(page_large["records"]), 80)
         self.assertGreaterEqual(page_large["length"], 120)
         self.assertEqual(small, large, "reading a page costs the same whatever the number of slips")
+
+    def _walk_queries(self):
+        """Queries of walking one slip through the whole procedure as the roles (company responsible)."""
+        self.env.invalidate_all()
+        before = self.cr.sql_log_count
+        complaint = self._to_action(self._complaint())
+        action = self._add_action(complaint)
+        self._implement(action)
+        action.with_user(self.quality).action_verify_effective()
+        self._reply(complaint)
+        complaint.with_user(self.mgmt_rep).write({"verification_notes": "OK", "customer_satisfied": "yes"})
+        complaint.with_user(self.mgmt_rep).action_close()
+        self.env.flush_all()
+        self.assertEqual(complaint.state, "done")
+        return self.cr.sql_log_count - before
+
+    def test_walking_a_slip_does_not_grow_with_the_holders_of_each_role(self):
+        """Each gate gives one activity to one accountable person: four more holders of every role
+        cost no query (issue #11: with one activity per holder, 60 % of the walk's queries were
+        activities and their notifications)."""
+        self._walk_queries()  # warm the caches and the sequences
+        one = self._walk_queries()
+        for index in range(4):
+            for role, group in (("sales", "qms_customer.group_qms_sales"),
+                                ("supervisor", "qms_customer.group_qms_sales_supervisor"),
+                                ("quality", "qms_customer.group_qms_quality"),
+                                ("mgmt_rep", "qms_customer.group_qms_management_representative")):
+                self._user(f"t_extra_{role}_{index}", group, self.dep_quality)
+        five = self._walk_queries()
+        self.assertEqual(five, one, "the walk costs the same with five holders of each role as with one")
+        self.assertLess(one, 450, "the whole walk stays within its budget")
