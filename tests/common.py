@@ -188,6 +188,10 @@ class QmsHttpCommon(HttpCase, QmsComplaintCommon):
         super().setUpClass()
         cls._api_keys = {}
 
+    def setUp(self):
+        super().setUp()
+        self._api_keys = {}  # a key made in an earlier test was rolled back with it
+
     def _api_key(self, user):
         if user.id not in self._api_keys:
             self._api_keys[user.id] = self.env["res.users.apikeys"].with_user(user).sudo(False)._generate(
