@@ -10,6 +10,14 @@ REMEDY_LINK_FIELDS = {
 }
 # States of the slip in which a remedy may be decided: from the Quality review to the verification.
 REMEDY_STATES = ("quality_review", "action", "investigation", "reply", "verification")
+# States of a closed slip: its content and its thread are evidence.
+CLOSED_STATES = ("done", "cancel")
+# What a portal user may read of a line (issue #11.4): what the customer reported, nothing of the
+# remedies, the guarantees' windows or the documents the company made (see qms.complaint).
+PORTAL_READABLE_FIELDS = frozenset((
+    "id", "display_name", "complaint_id", "company_id", "sequence", "product_id", "qty_complained", "uom_id",
+    "defect_description",
+))
 
 
 class QmsComplaintLine(models.Model):
@@ -149,6 +157,30 @@ class QmsComplaintLine(models.Model):
                 raise UserError(self.env._(
                     "The lines of %s can no longer be changed: the slip has passed the supervisor review.",
                     complaint.name))
+
+    # --- outside the company: what the customer reads on the portal ---------------------------
+    @api.model
+    def _portal_accessible_fields(self):
+        """Fields a portal user may read of a line, and write (none)."""
+        return PORTAL_READABLE_FIELDS, frozenset()
+
+    def _has_field_access(self, field, operation):
+        if not super()._has_field_access(field, operation):
+            return False
+        if not self.env.su and self.env.user.share:
+            readable, writable = self._portal_accessible_fields()
+            return field.name in (readable if operation == "read" else writable)
+        return True
+
+    # --- a closed slip's lines are evidence (issue #11.3) ---------------------------------------
+    @api.constrains("remedy_override_reason")
+    def _check_closed_slip_evidence(self):
+        """The one field of a line still editable after the review: not once the slip is closed or
+        cancelled, whoever writes (the administrator included)."""
+        for line in self:
+            if line.complaint_id.state in CLOSED_STATES:
+                raise ValidationError(self.env._(
+                    "%s is closed: its lines are evidence and can no longer be changed.", line.complaint_id.name))
 
     # --- the windows --------------------------------------------------------------------------
     def _delivered_moves(self):

@@ -267,3 +267,16 @@ class QmsCorrectiveAction(models.Model):
         return dict(self._get_report_summary(),
                     header=self.company_id._qms_document_header("corrective_action"),
                     complaint=self.complaint_id.name, customer=self.partner_id.display_name)
+
+    # --- a closed slip's corrective actions are evidence (issue #11.3) ---------------------------
+    @api.constrains("description", "root_cause", "responsible_department_id", "implementing_department_id",
+                    "verifying_department_id", "user_id", "date_deadline", "implementation_notes",
+                    "verification_notes", "complaint_id")
+    def _check_closed_slip_evidence(self):
+        """Once the slip is closed or cancelled, what was done and verified stays as recorded, whoever
+        writes (the administrator included); new messages on the action still go through."""
+        for action in self:
+            if action.complaint_id.state in ("done", "cancel"):
+                raise ValidationError(self.env._(
+                    "%(action)s belongs to %(slip)s, which is closed: its corrective actions are evidence "
+                    "and can no longer be changed.", action=action.name, slip=action.complaint_id.name))
