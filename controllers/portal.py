@@ -39,12 +39,13 @@ class QmsComplaintPortal(CustomerPortal):
         pager = portal_pager(
             url="/my/complaints", url_args={"sortby": sortby},
             total=Complaint.search_count(domain) if can_read else 0, page=page, step=self._items_per_page)
-        complaints = Complaint.search(
-            domain, order=sortings[sortby]["order"], limit=self._items_per_page, offset=pager["offset"]) \
-            if can_read else Complaint
+        # the slips the customer may read (rules applied), sorted by fields they may not read (the stage)
+        complaints = Complaint.sudo().search(
+            [("id", "in", Complaint._search(domain))], order=sortings[sortby]["order"],
+            limit=self._items_per_page, offset=pager["offset"]) if can_read else Complaint
         request.session["my_qms_complaints_history"] = complaints.ids[:100]
         values.update({
-            "complaints": complaints.sudo(),
+            "complaints": complaints,
             "page_name": "qms_complaint",
             "pager": pager,
             "default_url": "/my/complaints",

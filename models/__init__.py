@@ -26,3 +26,4 @@ from . import qms_communication_plan_line
 from . import qms_communication
 from . import survey_user_input
 from . import mail_thread
+from . import mail_message

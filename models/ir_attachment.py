@@ -4,6 +4,8 @@ import binascii
 from odoo import api, models
 from odoo.exceptions import UserError
 
+from .qms_complaint import EVIDENCE_MODELS
+
 # What makes a file what it is: its bytes, its type, its name and the record it belongs to.
 CONTENT_FIELDS = ("datas", "raw", "db_datas")
 FROZEN_FILE_FIELDS = frozenset((
@@ -11,6 +13,8 @@ FROZEN_FILE_FIELDS = frozenset((
     "name", "res_model", "res_id", "res_field",
 ))
 ANNUAL_REPORT = "qms.annual.report"
+# Files created by the current transaction (cleared at commit and rollback with the precommit data).
+QMS_NEW_ATTACHMENTS = "qms_customer.new_attachment_ids"
 
 
 def _as_bytes(name, value):
@@ -44,16 +48,20 @@ class IrAttachment(models.Model):
         return self.env[ANNUAL_REPORT]._qms_reports_keeping(set(candidates.ids))
 
     def _qms_changes(self, vals):
-        """Whether writing ``vals`` would change what the file is (writing the same bytes again, as
-        moving a file to another storage does, changes nothing)."""
+        """Whether writing ``vals`` would change the file (its bytes, name, owner, visibility...);
+        writing the same bytes again, as moving a file to another storage does, changes nothing,
+        and neither does the access token the portal gives it."""
         self.ensure_one()
-        for name in FROZEN_FILE_FIELDS & vals.keys():
-            value = vals[name]
+        for name, value in vals.items():
+            if name == "access_token":
+                continue
             if name in CONTENT_FIELDS:
                 current = (self.db_datas if name == "db_datas" else self.raw) or b""
                 if _as_bytes(name, value) != current:
                     return True
-            elif (value or False) != (self[name] or False):
+                continue
+            field = self._fields.get(name)
+            if field is None or (field.convert_to_write(self[name], self) or False) != (value or False):
                 return True
         return False
 
@@ -81,13 +89,17 @@ class IrAttachment(models.Model):
             if vals.get("res_model") == ANNUAL_REPORT and isinstance(res_id, int) and res_id \
                     and ANNUAL_REPORT in self.env:
                 self.env[ANNUAL_REPORT].browse(res_id)._qms_check_file_name_free(vals.get("name"))
-        return super().create(vals_list)
+        attachments = super().create(vals_list)
+        # a file uploaded for a new message is attached to it afterwards, in the same transaction
+        self.env.cr.precommit.data.setdefault(QMS_NEW_ATTACHMENTS, set()).update(attachments.ids)
+        return attachments
 
     def write(self, vals):
         if FROZEN_FILE_FIELDS & vals.keys() and ANNUAL_REPORT in self.env:
             self._qms_check_frozen_write(vals)
             if vals.keys() & {"name", "res_model", "res_id"}:
                 self._qms_check_not_posing_as_frozen(vals)
+        self._qms_existing()._check_qms_complaint_evidence(vals)
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
@@ -98,3 +110,29 @@ class IrAttachment(models.Model):
             raise UserError(self.env._(
                 "\"%(file)s\" is a frozen copy of %(report)s: it cannot be deleted while the report exists.",
                 file=attachment.name, report=frozen[attachment.id].display_name))
+
+    # --- evidence of closed complaint slips (issue #11.3) ---------------------------------------
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_closed_slip_evidence(self):
+        self._qms_existing()._check_qms_complaint_evidence()
+
+    def _qms_existing(self):
+        """The files of ``self`` that were not created by the current transaction."""
+        return self - self.browse(self.env.cr.precommit.data.get(QMS_NEW_ATTACHMENTS, ()))
+
+    def _check_qms_complaint_evidence(self, vals=None):
+        """Refuse, for everyone (the administrator included), to change or delete a file of a closed or
+        cancelled complaint slip or of one of its corrective actions: its photos are evidence. The
+        portal may still give it an access token, and moving its storage (same content) still works."""
+        Complaint = self.env["qms.complaint"]
+        for attachment in self.sudo():
+            if attachment.res_model not in EVIDENCE_MODELS or not attachment.res_id:
+                continue
+            if vals is not None and not attachment._qms_changes(vals):
+                continue
+            if not Complaint._qms_closed_evidence(attachment.res_model, [attachment.res_id]):
+                continue
+            raise UserError(self.env._(
+                "%(file)s is a file of a closed complaint slip (%(slip)s): it is evidence and can no "
+                "longer be changed or deleted.", file=attachment.name,
+                slip=self.env[attachment.res_model].sudo().browse(attachment.res_id).display_name))

@@ -12,6 +12,11 @@ class MailThread(models.AbstractModel):
     def _detect_loop_sender(self, message, message_dict, routes):
         """Auto-replies (out of office, autoresponders) sent to the complaints alias never become
         complaint slips: answering them could start a mail loop with the customer's robot."""
+        # Every route that creates a slip counts against the sender's loop limit: core counts the
+        # routes with thread id 0 (an alias), not those of a mail server set to create slips, whose
+        # thread id is None.
+        routes = [(route[0], route[1] or 0, *route[2:]) if route and route[0] == "qms.complaint" else route
+                  for route in routes or []]
         if super()._detect_loop_sender(message, message_dict, routes):
             return True
         new_complaint = any(route[0] == "qms.complaint" and not route[1] for route in routes or [])

@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -31,6 +31,9 @@ SALES = "qms_customer.group_qms_sales"
 SUPERVISOR = "qms_customer.group_qms_sales_supervisor"
 QUALITY = "qms_customer.group_qms_quality"
 MGMT_REP = "qms_customer.group_qms_management_representative"
+# A closed slip's content and thread are evidence (issue #11.3); so are its corrective actions' threads.
+CLOSED_STATES = ("done", "cancel")
+EVIDENCE_MODELS = ("qms.complaint", "qms.corrective.action")
 
 # The departments of a corrective action (clause 4.3.2): its members see the slip.
 ACTION_DEPARTMENT_FIELDS = ("responsible_department_id", "implementing_department_id", "verifying_department_id")
@@ -99,34 +102,35 @@ PORTAL_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 PORTAL_ATTACHMENT_MAX_COUNT = 10
 PORTAL_TEXT_MAX_CHARS = 5000
 
-# Fields of the company's internal handling: never readable outside the company (portal, public),
-# whatever record rules allow (see _has_field_access). The portal pages read what they show through
-# sudo, field by field.
-INTERNAL_FIELDS = frozenset((
-    "received_by_id", "submitted_by_id", "submitted_date", "severity",
-    "supervisor_id", "supervisor_date", "supervisor_comment",
-    "quality_user_id", "quality_date", "quality_disposition", "company_responsible", "responsible_department_id",
-    "corrective_action_ids", "corrective_action_count",
-    "investigation_cause", "investigation_user_id", "investigation_date",
-    "reply_text", "reply_channel", "reply_user_id", "reply_date",
-    "verification_notes", "customer_satisfied", "verified_by_id", "verified_date",
-    "cancel_reason", "cancelled_by_id", "cancelled_date", "days_to_close",
-    "email_from", "portal_user_id", "portal_share_actions",
-    "activity_ids", "activity_user_id", "activity_summary", "activity_type_id", "activity_state",
-    "activity_date_deadline", "activity_exception_decoration", "activity_exception_icon", "my_activity_date_deadline",
+# What a portal user may read of a slip (issue #11.4): an allow-list, as project.task's
+# _portal_accessible_fields. A field added later stays unreadable and unsearchable by customers until
+# it is named here; the portal pages read what they show through sudo, field by field.
+PORTAL_READABLE_FIELDS = frozenset((
+    "id", "display_name", "name", "company_id", "create_date", "write_date",
+    "partner_id", "commercial_partner_id", "contact_id", "sale_order_id", "line_ids",
+    "received_date", "customer_request", "portal_state", "portal_description",
+    "access_url", "access_token", "message_is_follower",
 ))
 
 # What the customer is told of each stage of clause 4.3.
+CUSTOMER_STATES = [
+    ("received", "Received"),
+    ("review", "Under Review"),
+    ("handling", "Being Handled"),
+    ("answered", "Answered"),
+    ("closed", "Closed"),
+    ("cancelled", "Cancelled"),
+]
 PORTAL_STATES = {
-    "draft": "Received",
-    "supervisor_review": "Under Review",
-    "quality_review": "Under Review",
-    "action": "Being Handled",
-    "investigation": "Being Handled",
-    "reply": "Being Handled",
-    "verification": "Answered",
-    "done": "Closed",
-    "cancel": "Cancelled",
+    "draft": "received",
+    "supervisor_review": "review",
+    "quality_review": "review",
+    "action": "handling",
+    "investigation": "handling",
+    "reply": "handling",
+    "verification": "answered",
+    "done": "closed",
+    "cancel": "cancelled",
 }
 
 # A slip at a stage must carry the stamps of every gate it passed (clause 4.3): checked in SQL so
@@ -340,6 +344,13 @@ class QmsComplaint(models.Model):
     customer_contact_id = fields.Many2one(
         "res.partner", compute="_compute_customer_contact_id",
         help="Whom the company writes to about this complaint: the contact, else the customer.")
+    portal_state = fields.Selection(
+        CUSTOMER_STATES, string="Stage for the Customer", compute="_compute_portal_state", compute_sudo=True,
+        help="The stage as the customer sees it on the portal: the internal gates are not shown one by one.")
+    portal_description = fields.Text(
+        string="Description for the Customer", compute="_compute_portal_description", compute_sudo=True,
+        help="The description as plain text, as the customer sees it: no markup and no live links, since "
+             "the sender of an e-mail cannot be authenticated.")
 
     # --- what the current user may do now (buttons and editable parts of the form) ----------------
     can_submit = fields.Boolean(compute="_compute_can_steps")
@@ -823,11 +834,29 @@ class QmsComplaint(models.Model):
         for complaint in self:
             complaint.customer_contact_id = complaint.contact_id or complaint.partner_id
 
+    @api.depends("state")
+    def _compute_portal_state(self):
+        for complaint in self:
+            complaint.portal_state = PORTAL_STATES.get(complaint.state, "received")
+
+    @api.depends("description")
+    def _compute_portal_description(self):
+        for complaint in self:
+            complaint.portal_description = html2plaintext(complaint.description or "").strip()
+
+    @api.model
+    def _portal_accessible_fields(self):
+        """Fields a portal user may read (all others are unreadable, unsearchable, unsortable), and
+        write (none: the customer records a complaint through the portal form only)."""
+        return PORTAL_READABLE_FIELDS, frozenset()
+
     def _has_field_access(self, field, operation):
-        # the company's internal handling stays internal, whatever portal users may read otherwise
-        if field.name in INTERNAL_FIELDS and not self.env.su and self.env.user.share:
+        if not super()._has_field_access(field, operation):
             return False
-        return super()._has_field_access(field, operation)
+        if not self.env.su and self.env.user.share:
+            readable, writable = self._portal_accessible_fields()
+            return field.name in (readable if operation == "read" else writable)
+        return True
 
     def _compute_access_url(self):
         for complaint in self:
@@ -852,15 +881,7 @@ class QmsComplaint(models.Model):
     def _portal_state_label(self):
         """The stage in the customer's words: internal gates are not shown one by one."""
         self.ensure_one()
-        labels = {
-            "Received": self.env._("Received"),
-            "Under Review": self.env._("Under Review"),
-            "Being Handled": self.env._("Being Handled"),
-            "Answered": self.env._("Answered"),
-            "Closed": self.env._("Closed"),
-            "Cancelled": self.env._("Cancelled"),
-        }
-        return labels[PORTAL_STATES[self.state]]
+        return dict(self._fields["portal_state"]._description_selection(self.env))[self.portal_state]
 
     def _portal_reply_visible(self):
         """The company's answer is shown once it was given (clause 4.3.2), not while drafted."""
@@ -1015,13 +1036,53 @@ class QmsComplaint(models.Model):
     # ------------------------------------------------------------------------------------------
     @api.model
     def message_new(self, msg_dict, custom_values=None):
+        dropped = self._qms_filter_email_attachments(msg_dict)
         values = dict(custom_values or {})
         values.update(self._prepare_email_complaint_vals(msg_dict, values))
         complaint = super(QmsComplaint, self.with_context(mail_create_nosubscribe=True)).message_new(
             msg_dict, custom_values=values)
+        complaint._qms_note_dropped_attachments(dropped)
         complaint._notify_new_external_complaint(self.env._(
             "New complaint %(slip)s by e-mail from %(sender)s", slip=complaint.name, sender=msg_dict.get("email_from")))
         return complaint
+
+    def message_update(self, msg_dict, update_vals=None):
+        # a reply by e-mail joins the thread of its slip (closed ones too) under the portal's limits
+        dropped = self._qms_filter_email_attachments(msg_dict)
+        result = super().message_update(msg_dict, update_vals=update_vals)
+        self._qms_note_dropped_attachments(dropped)
+        return result
+
+    @api.model
+    def _qms_filter_email_attachments(self, msg_dict):
+        """Apply the portal's limits to the files of an incoming e-mail (its sender cannot be
+        authenticated): photos or PDF, 10 MB each, 10 files. The others are removed from
+        ``msg_dict`` (the message is posted without them); returns their names."""
+        kept, dropped = [], []
+        for attachment in msg_dict.get("attachments") or []:
+            content = attachment.content
+            raw = content.encode() if isinstance(content, str) else (content or b"")
+            name = attachment.fname or "attachment"
+            if len(kept) >= PORTAL_ATTACHMENT_MAX_COUNT or len(raw) > PORTAL_ATTACHMENT_MAX_BYTES \
+                    or guess_mimetype(raw) not in PORTAL_ATTACHMENT_MIMETYPES:
+                dropped.append(name)
+            else:
+                kept.append(attachment)
+        if dropped:
+            msg_dict["attachments"] = kept
+        return dropped
+
+    def _qms_note_dropped_attachments(self, names):
+        """An internal note naming the files of an e-mail that were not kept."""
+        if not names:
+            return
+        for complaint in self:
+            complaint.message_post(
+                body=self.env._(
+                    "Files of an e-mail not kept (only photos or PDF files, at most %(count)s files of "
+                    "10 MB each are accepted): %(files)s",
+                    count=PORTAL_ATTACHMENT_MAX_COUNT, files=", ".join(names)),
+                message_type="notification", subtype_xmlid="mail.mt_note")
 
     @api.model
     def _prepare_email_complaint_vals(self, msg_dict, values):
@@ -1066,6 +1127,36 @@ class QmsComplaint(models.Model):
             return True
         precedence = (message.get("Precedence") or "").strip().lower()
         return precedence in ("auto_reply", "bulk", "junk", "list")
+
+    # ------------------------------------------------------------------------------------------
+    # Closed means closed, but not for the customer (issue #11.3): the messages and files already in
+    # the thread of a closed or cancelled slip, or of one of its corrective actions, are evidence.
+    # New messages, the portal link and the customer's replies still go through. Enforced for
+    # everyone by mail.message and ir.attachment (models/mail_message.py, models/ir_attachment.py).
+    # ------------------------------------------------------------------------------------------
+    @api.model
+    def _qms_closed_evidence(self, res_model, res_ids):
+        """The ids among ``res_ids`` of ``res_model`` whose thread is evidence of a closed slip."""
+        res_ids = [res_id for res_id in res_ids if res_id]
+        if not res_ids or res_model not in EVIDENCE_MODELS:
+            return set()
+        path = "state" if res_model == "qms.complaint" else "complaint_id.state"
+        # sudo: the lock holds whatever the user may read
+        return set(self.env[res_model].sudo().with_context(active_test=False).search(
+            [("id", "in", res_ids), (path, "in", CLOSED_STATES)]).ids)
+
+    def _check_can_update_message_content(self, messages):
+        # the chatter's edit and delete (mail's own hook), before the message itself refuses it
+        super()._check_can_update_message_content(messages)
+        if self._qms_closed_evidence(self._name, self.ids):
+            raise UserError(self.env._(
+                "%s is closed: the messages in its thread are evidence and can no longer be edited or "
+                "deleted. Post a new message instead.", self.name))
+
+    @api.model
+    def _qms_plain_html(self, html):
+        """Text that came by e-mail, for the customer: plain text, no markup, no live links."""
+        return escape(html2plaintext(html or "").strip()).replace("\n", Markup("<br/>"))
 
     # --- consistency of the stored records (after a crash, an upgrade, a load test) ----------------
     @api.model

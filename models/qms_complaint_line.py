@@ -13,6 +13,12 @@ REMEDY_DOCUMENTS = {
     "replacement": ("return_picking_id", "replacement_picking_id"),
     "repair": ("repair_id",),
 }
+# What a portal user may read of a line (issue #11.4): what the customer reported, nothing of the
+# remedies, the guarantees' windows or the documents the company made (see qms.complaint).
+PORTAL_READABLE_FIELDS = frozenset((
+    "id", "display_name", "complaint_id", "company_id", "sequence", "product_id", "qty_complained", "uom_id",
+    "defect_description",
+))
 
 # Clause 4.4.2, the steps on a line, read against its slip's stage: Quality's override of the
 # windows, and the remedy with the documents it created.
@@ -175,6 +181,20 @@ class QmsComplaintLine(models.Model):
                 raise UserError(self.env._(
                     "The lines of %s can no longer be changed: the slip has passed the supervisor review.",
                     complaint.name))
+
+    # --- outside the company: what the customer reads on the portal ---------------------------
+    @api.model
+    def _portal_accessible_fields(self):
+        """Fields a portal user may read of a line, and write (none)."""
+        return PORTAL_READABLE_FIELDS, frozenset()
+
+    def _has_field_access(self, field, operation):
+        if not super()._has_field_access(field, operation):
+            return False
+        if not self.env.su and self.env.user.share:
+            readable, writable = self._portal_accessible_fields()
+            return field.name in (readable if operation == "read" else writable)
+        return True
 
     # --- the windows --------------------------------------------------------------------------
     def _delivered_moves(self):

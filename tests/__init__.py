@@ -24,6 +24,7 @@ from . import test_portal
 from . import test_mail_intake
 from . import test_tours
 from . import test_portal_controller
+from . import test_attack_portal
 from . import test_communication_plan_reminder
 from . import test_demo
 from . import test_attack

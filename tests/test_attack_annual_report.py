@@ -56,11 +56,6 @@ class TestAttackAnnualReport(QmsHttpCommon):
             (cls.admin, cls.complaint_report), (cls.admin, cls.satisfaction_report),
         ]
 
-    def setUp(self):
-        super().setUp()
-        # an API key made in a test goes away with the test's rollback: make them per test
-        self._api_keys = {}
-
     @classmethod
     def _presented(cls, kind, author, signatures, presenter):
         report = cls.env["qms.annual.report"].with_user(author).create(

@@ -1,8 +1,11 @@
+import base64
+
 from odoo.addons.mail.tests.common import MailCase
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from .common import QmsCommon
+from .test_portal import PNG
 
 MAIL_COMPLAINT = """Return-Path: {return_path}
 To: {to}
@@ -30,8 +33,8 @@ iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAA
 """
 
 
-@tagged("post_install", "-at_install")
-class TestMailIntake(QmsCommon, MailCase):
+class MailIntakeCommon(QmsCommon, MailCase):
+    """The company's complaints alias on a test alias domain, and a known customer contact."""
 
     @classmethod
     def setUpClass(cls):
@@ -57,6 +60,10 @@ class TestMailIntake(QmsCommon, MailCase):
                            msg_id=msg_id, extra=extra, references=references)
         self.env["mail.thread"].sudo().message_process(None, mail)
         return self.env["mail.message"].search([("message_id", "=", msg_id)]), msg_id
+
+
+@tagged("post_install", "-at_install")
+class TestMailIntake(MailIntakeCommon):
 
     def test_company_has_a_complaints_alias(self):
         self.assertEqual(self.alias.alias_name, "complaints")
@@ -129,4 +136,91 @@ class TestMailIntake(QmsCommon, MailCase):
         with self.mock_mail_gateway():
             for index in range(4):
                 self._receive("robot@known.example.com", subject=f"Ticket {index}")
+        self.assertEqual(self.env["qms.complaint"].search_count([]), count + 2)
+
+
+MAIL_ATTACHMENTS = """Return-Path: {return_path}
+To: {to}
+From: {email_from}
+Subject: {subject}
+Message-ID: {msg_id}
+References: {references}
+Date: {date}
+MIME-Version: 1.0
+{extra}Content-Type: multipart/mixed; boundary="----=_Part_qms"
+
+------=_Part_qms
+Content-Type: text/plain; charset=utf-8
+
+Photos of the broken chairs attached.
+{attachments}
+------=_Part_qms--
+"""
+
+
+def _part(name, mimetype, content):
+    encoded = base64.encodebytes(content).decode()
+    return (f"------=_Part_qms\nContent-Type: {mimetype}; name=\"{name}\"\n"
+            f"Content-Disposition: attachment; filename=\"{name}\"\nContent-Transfer-Encoding: base64\n\n{encoded}")
+
+
+@tagged("post_install", "-at_install")
+class TestMailIntakeHardening(MailIntakeCommon):
+    """What came by e-mail meets the portal's limits: the sender of an e-mail is not authenticated."""
+
+    def _receive_files(self, parts, **kwargs):
+        template = MAIL_ATTACHMENTS.replace("{attachments}", "\n".join(parts))
+        return self._receive("kim@known.example.com", template=template, **kwargs)
+
+    def test_attachments_beyond_the_portal_limits_are_dropped_with_a_note(self):
+        big = PNG + b"\0" * (10 * 1024 * 1024)
+        parts = [_part("big.png", "image/png", big), _part("tool.exe", "application/octet-stream", b"MZ\x90\0binary"),
+                 *(_part(f"chair{index}.png", "image/png", PNG) for index in range(12))]
+        message, _msg_id = self._receive_files(parts)
+        complaint = self.env["qms.complaint"].browse(message.res_id)
+        self.assertEqual(complaint.channel, "email", "the slip is still created")
+        self.assertEqual(message.attachment_ids.mapped("name"), [f"chair{index}.png" for index in range(10)])
+        kept = self.env["ir.attachment"].search([("res_model", "=", "qms.complaint"), ("res_id", "=", complaint.id)])
+        self.assertEqual(len(kept), 10)
+        note = complaint.message_ids.filtered(lambda m: "big.png" in (m.body or ""))
+        self.assertEqual(len(note), 1, "a note says what was dropped")
+        self.assertIn("tool.exe", note.body)
+        self.assertIn("chair11.png", note.body)
+        self.assertTrue(note.subtype_id.internal)
+
+    def test_reply_by_email_keeps_the_limits(self):
+        message, msg_id = self._receive("kim@known.example.com")
+        complaint = self.env["qms.complaint"].browse(message.res_id)
+        count = self.env["qms.complaint"].search_count([])
+        reply, _reply_id = self._receive_files([_part("tool.exe", "application/octet-stream", b"MZ\x90\0binary"),
+                                                _part("chair.png", "image/png", PNG)],
+                                               subject="Re: Broken chair", references=msg_id)
+        self.assertEqual(self.env["qms.complaint"].search_count([]), count, "no second slip")
+        self.assertEqual(reply.res_id, complaint.id)
+        self.assertEqual(reply.attachment_ids.mapped("name"), ["chair.png"])
+        self.assertTrue(complaint.message_ids.filtered(lambda m: "tool.exe" in (m.body or "")))
+
+    def test_reply_to_a_closed_slip_threads_into_it(self):
+        message, msg_id = self._receive("kim@known.example.com")
+        complaint = self.env["qms.complaint"].browse(message.res_id)
+        complaint.with_user(self.supervisor)._do_cancel("Sent twice.")
+        count = self.env["qms.complaint"].search_count([])
+        reply, _reply_id = self._receive("kim@known.example.com", subject="Re: Broken chair", references=msg_id)
+        self.assertEqual(self.env["qms.complaint"].search_count([]), count, "no new slip")
+        self.assertEqual((reply.model, reply.res_id), ("qms.complaint", complaint.id))
+
+    @mute_logger("odoo.addons.mail.models.mail_thread")
+    def test_loop_limit_on_the_gateway_without_alias(self):
+        """An incoming mail server set to create slips routes to the model, not to the alias: the
+        same loop limit applies."""
+        self.env["ir.config_parameter"].sudo().set_param("mail.gateway.loop.threshold", 2)
+        count = self.env["qms.complaint"].search_count([])
+        with self.mock_mail_gateway():
+            for index in range(4):
+                self.counter += 1
+                mail = self.format(MAIL_COMPLAINT, to="someone@elsewhere.example.com", subject=f"Ticket {index}",
+                                   email_from="robot@known.example.com",
+                                   msg_id=f"<qms-fallback-{self.counter}@known.example.com>", extra="",
+                                   references="")
+                self.env["mail.thread"].sudo().message_process("qms.complaint", mail)
         self.assertEqual(self.env["qms.complaint"].search_count([]), count + 2)

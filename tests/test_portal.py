@@ -150,10 +150,11 @@ class TestPortalAccess(QmsPortalCommon):
 
     def test_portal_cannot_read_internal_fields_or_write(self):
         mine = self.mine.with_user(self.portal)
-        mine.read(["name", "state", "description", "line_ids", "sale_order_id", "customer_request"])
+        mine.read(["name", "portal_state", "portal_description", "line_ids", "sale_order_id", "customer_request"])
         for field in ("quality_disposition", "supervisor_comment", "responsible_department_id",
                       "company_responsible", "corrective_action_ids", "investigation_cause",
-                      "received_by_id", "reply_text", "verification_notes", "portal_share_actions"):
+                      "received_by_id", "reply_text", "verification_notes", "portal_share_actions",
+                      "state", "description"):
             with self.assertRaises(AccessError, msg=field):
                 mine.read([field])
         with self.assertRaises(AccessError):
