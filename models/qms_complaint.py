@@ -3,7 +3,7 @@ from datetime import timedelta
 from markupsafe import Markup, escape
 
 from odoo import SUPERUSER_ID, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL, email_normalize, html2plaintext, is_html_empty, plaintext2html
 from odoo.tools.mail import parse_contact_from_email
@@ -203,7 +203,7 @@ class QmsComplaint(models.Model):
     _qms_steps = STEPS
     _qms_gates = GATES
     _qms_server_fields = ("portal_user_id",)  # set by the portal intake (sudo), never by a client
-    _qms_fixed_fields = ("company_id",)  # the number is the company's: a slip stays in it
+    _qms_fixed_fields = ("name", "company_id")  # a slip keeps its number, and the company that gave it
 
     name = fields.Char(string="Number", readonly=True, copy=False, default="/", index="trigram")
     company_id = fields.Many2one(
@@ -707,9 +707,12 @@ class QmsComplaint(models.Model):
     def action_cancel(self):
         """Open the cancel wizard, which asks for the reason (Sales Supervisor only)."""
         for complaint in self:
-            reason = complaint._qms_stage_refusal("cancel") or complaint._qms_role_refusal("cancel")
+            reason = complaint._qms_stage_refusal("cancel")
             if reason:
                 raise UserError(reason)
+            reason = complaint._qms_role_refusal("cancel")
+            if reason:
+                raise AccessError(reason)
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Cancel Complaint"),

@@ -375,14 +375,15 @@ class QmsWorkflowMixin(models.AbstractModel):
         """A child stays with the parent it was created under, a slip in the company that numbered
         it: for anyone, the system included (a one2many "link" command from another parent lands here)."""
         for name in set(self._qms_fixed_fields) & set(vals):
+            field = self._fields[name]
             value = vals[name]
             value = value.id if isinstance(value, models.BaseModel) else value
             for record in self:
-                if record[name].id != value:
+                current = field.convert_to_write(record[name], record)
+                if (current or False) != (value or False):
                     raise UserError(self.env._(
-                        "%(record)s belongs to %(owner)s: \"%(field)s\" cannot be changed.",
-                        record=record.display_name, owner=record[name].display_name,
-                        field=self._fields[name]._description_string(self.env)))
+                        "\"%(field)s\" of %(record)s is fixed once it is created and cannot be changed.",
+                        record=record.display_name, field=field._description_string(self.env)))
 
     @api.model
     def _qms_check_required_stamps(self, records):

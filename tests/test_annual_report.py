@@ -51,33 +51,38 @@ class TestAnnualReport(QmsCommon):
     @classmethod
     def _complaint(cls, customer, received, category, severity, channel, state, responsible, department,
                    verified, lines, action=None, cancelled=None):
-        Complaint = cls.env["qms.complaint"].sudo()
+        # history is loaded as it stands (the system user), with the stamps of every gate it passed
+        at = f"{received} 12:00:00"
         vals = {
             "partner_id": customer.id, "received_date": f"{received} 09:00:00", "category": category,
-            "severity": severity, "channel": channel,
+            "severity": severity, "channel": channel, "state": state,
             "line_ids": [Command.create({"product_id": p.id, "qty_complained": q}) for p, q in lines],
         }
-        complaint = Complaint.create(vals)
-        after = {"state": state}
         if state not in ("draft", "cancel"):
-            # the Quality review's fields are written at its gate, as the workflow does
-            complaint.write({"state": "quality_review"})
-            complaint.write({"quality_date": f"{received} 12:00:00", "company_responsible": responsible,
-                             "responsible_department_id": department.id if department else False})
+            vals.update(submitted_date=at, supervisor_date=at, quality_date=at, company_responsible=responsible,
+                        responsible_department_id=department.id if department else False)
+            if not responsible and state in ("reply", "verification", "done"):
+                vals["investigation_date"] = at
+            if state in ("verification", "done"):
+                vals["reply_date"] = at
+        if verified:
+            vals["verified_date"] = f"{verified} 09:00:00"
+        if cancelled:
+            vals["cancelled_date"] = f"{cancelled} 09:00:00"
+        complaint = cls.env["qms.complaint"].create(vals)
         if action:
-            complaint.write({"state": "action"})
-            ca = cls.env["qms.corrective.action"].sudo().create({
+            stamps = {"approved_date": at}
+            if action[0] in ("implemented", "effective", "ineffective"):
+                stamps["implemented_date"] = at
+            if action[0] in ("effective", "ineffective"):
+                stamps.update(verified_date=at, verification_result=action[0])
+            cls.env["qms.corrective.action"].create({
                 "complaint_id": complaint.id, "description": "Fix", "date_deadline": "2024-12-31",
                 "responsible_department_id": cls.dep_production.id,
                 "implementing_department_id": cls.dep_production.id,
                 "verifying_department_id": cls.dep_quality.id,
+                "state": action[0], "revision": action[1], **stamps,
             })
-            ca.write({"state": action[0], "revision": action[1]})
-        if verified:
-            after["verified_date"] = f"{verified} 09:00:00"
-        if cancelled:
-            after["cancelled_date"] = f"{cancelled} 09:00:00"
-        complaint.write(after)
         return complaint
 
     def _report(self, user=None, **vals):
@@ -206,7 +211,7 @@ class TestAnnualReport(QmsCommon):
         # complaints change afterwards: the report does not
         self._complaint(self.cust_b, "2024-07-07", "product", "major", "phone", "done", True,
                         self.dep_production, "2024-07-10", [(self.p2, 5)])
-        self.c3.sudo().write({"state": "cancel"})
+        self.c3.with_user(self.supervisor)._do_cancel("Recorded twice")
         report.invalidate_recordset()
         self.assertEqual(report.figures_json, frozen)
         self.assertEqual(report.pdf_attachment_id.checksum, checksum)

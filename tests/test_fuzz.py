@@ -50,7 +50,7 @@ ACTION_FIELDS = ("description", "root_cause", "responsible_department_id", "impl
                  "verification_notes", "state", "revision", "complaint_id")
 COMPLAINT_BUTTONS = (
     "action_submit", "action_supervisor_review", "action_return_to_draft", "action_confirm_responsible",
-    "action_confirm_not_responsible", "action_approve_actions", "action_investigation_done", "action_reply",
+    "action_confirm_not_responsible", "action_investigation_done", "action_reply", "action_reconsider",
     "action_close", "action_cancel", "action_view_corrective_actions", "action_view_sale_order",
 )
 ACTION_BUTTONS = ("action_approve", "action_start", "action_implemented", "action_verify_effective",
