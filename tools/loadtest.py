@@ -9,6 +9,7 @@ import argparse
 import datetime
 import json
 import os
+import re
 import signal
 import statistics
 import subprocess
@@ -96,8 +97,14 @@ class Client(threading.Thread):
     def run(self):
         cfg, C = self.cfg, "qms.complaint"
         creator = "production" if self.n % 3 == 0 else "sales"
+        rounds = 0
         while time.time() < self.deadline:
+            rounds += 1
             line = {"product_id": cfg["product"], "qty_complained": 2, "defect_description": f"client {self.n}"}
+            if rounds % 4 == 0:
+                # refused by a constraint after the number was drawn: must leave no gap in the numbers
+                self.call(creator, C, "create", vals_list=[{
+                    "partner_id": cfg["partner"], "line_ids": [[0, 0, dict(line, qty_complained=-1)]]}])
             ids = self.call(creator, C, "create", vals_list=[{
                 "partner_id": cfg["partner"], "category": "product", "severity": "minor",
                 "description": f"<p>load test, client {self.n}</p>",
@@ -217,6 +224,10 @@ def cmd_check(args):
         problems.append("complaint numbers missing or used twice")
     for label, examples in env["qms.complaint"]._qms_integrity_problems():
         problems.append(f"{label}: {examples}")
+    for line, ok in number_report(env):
+        print(line)
+        if not ok:
+            problems.append(line)
     env.cr.execute("SELECT state, count(*) FROM qms_complaint WHERE id = ANY(%s) GROUP BY state ORDER BY 1", (ids,))
     print(f"{len(ids)} acknowledged complaints: all present once, with their lines: "
           f"{'no' if problems else 'yes'}; by state: {dict(env.cr.fetchall())}")
@@ -224,6 +235,36 @@ def cmd_check(args):
     for p in problems:
         print("INCONSISTENT", p)
     return 1 if problems else 0
+
+
+NUMBER = re.compile(r"^(?P<prefix>.*?(?P<year>\d{4})/)(?P<number>\d+)$")
+
+
+def number_report(env):
+    """Slip numbers are gap-free per company and year (issue #11): for each company and year, the
+    numbers are 1, 2, ... n, each used once. ``[(line to print, ok), ...]``."""
+    env.cr.execute("""SELECT co.name, c.name FROM qms_complaint c JOIN res_company co ON co.id = c.company_id
+                      ORDER BY co.id, c.name""")
+    series, odd = {}, []
+    for company, name in env.cr.fetchall():
+        match = NUMBER.match(name or "")
+        if not match:
+            odd.append((company, name))
+            continue
+        series.setdefault((company, match["year"], match["prefix"]), []).append(int(match["number"]))
+    report = [(f"company {company!r}: slip number {name!r} is not of the form PREFIX/YEAR/NUMBER", False)
+              for company, name in odd]
+    for (company, year, prefix), numbers in series.items():
+        duplicates = sorted({n for n in numbers if numbers.count(n) > 1})
+        missing = sorted(set(range(1, max(numbers) + 1)) - set(numbers))
+        head = f"company {company!r}, year {year}: {len(numbers)} slips {prefix}{min(numbers):05d}..{max(numbers):05d}"
+        if duplicates or missing:
+            report.append((f"{head}: duplicated {duplicates[:10]}, missing {missing[:10]} (of {len(missing)})", False))
+        else:
+            report.append((f"{head}: no duplicate, no gap", True))
+    if not series and not odd:
+        report.append(("no slip in the database: nothing numbered", False))
+    return report
 
 
 def main():
