@@ -101,7 +101,7 @@ class Client(threading.Thread):
         while time.time() < self.deadline:
             rounds += 1
             line = {"product_id": cfg["product"], "qty_complained": 2, "defect_description": f"client {self.n}"}
-            if rounds % 4 == 0:
+            if rounds % 2 == 0:
                 # refused by a constraint after the number was drawn: must leave no gap in the numbers
                 self.call(creator, C, "create", vals_list=[{
                     "partner_id": cfg["partner"], "line_ids": [[0, 0, dict(line, qty_complained=-1)]]}])
