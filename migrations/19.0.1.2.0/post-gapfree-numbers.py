@@ -32,6 +32,6 @@ def migrate(cr, version):
         })
         env["ir.sequence.date_range"].create([{
             "sequence_id": sequence.id, "date_from": date(year, 1, 1), "date_to": date(year, 12, 31),
-            "number_next": number + 1,
+            "number_next_actual": number + 1,  # number_next would be reset by its default
         } for year, number in sorted(last.items())])
     env["res.company"]._qms_install_complaint_sequences()
