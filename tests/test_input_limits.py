@@ -166,3 +166,14 @@ class TestInputLimits(QmsHttpCommon):
         self.assertCreateRefused("is too long", model=COMM, **base, summary="<p>%s</p>" % ("s" * 20_001))
         self.assertCreateRefused("is too long: 5001", model=COMM, **base, market_trends="m" * 5001)
         self.assertCreateRefused("\"Date\" must be between", model=COMM, **base, date="9998-01-01 00:00:00")
+
+    # --- in the user's language ----------------------------------------------------------------------
+    def test_messages_in_the_users_language(self):
+        # a json/2 client gives its language in the context (the web client sends the user's)
+        self.env["res.lang"]._activate_lang("zh_CN")
+        zh = {"lang": "zh_CN"}
+        for message, vals in (("必须是一个电子邮件地址", {"email_from": "a@example.com, b@example.com"}),
+                              (f"不存在 ID 为 {MISSING} 的", {"partner_id": MISSING}),
+                              ("不能作为投诉的接收人", {"received_by_id": self.portal_user.id})):
+            with self.subTest(message=message):
+                self.assertRefused(self.sales, C, "create", message, vals_list=[self._vals(**vals)], context=zh)
