@@ -2,6 +2,16 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from .qms_customer_requirement import MARKET_KINDS, PRODUCT_KINDS
+from .qms_input_limits import (
+    EARLIEST_DATE,
+    LINE_TEXT_MAX_CHARS,
+    PLAIN_TEXT_MAX_CHARS,
+    RICH_TEXT_MAX_CHARS,
+    check_date_between,
+    check_references,
+    check_text_sizes,
+    latest_planned_date,
+)
 
 # Kinds of communication: with existing customers (4.2.2) and with new customers (4.2.3).
 COMMUNICATION_TYPES = [
@@ -155,8 +165,23 @@ class QmsCommunication(models.Model):
             self.communication_type = vals["communication_type"]
             self.channel = vals["channel"]
 
+    # --- input limits (issue #11.8) -------------------------------------------------------------
+    @api.constrains("summary", "satisfaction_comment", "market_trends", "competitor_information",
+                    "customer_participants")
+    def _check_text_sizes(self):
+        check_text_sizes(self, {
+            "summary": RICH_TEXT_MAX_CHARS, "satisfaction_comment": PLAIN_TEXT_MAX_CHARS,
+            "market_trends": PLAIN_TEXT_MAX_CHARS, "competitor_information": PLAIN_TEXT_MAX_CHARS,
+            "customer_participants": LINE_TEXT_MAX_CHARS,
+        })
+
+    @api.constrains("date")
+    def _check_date_range(self):
+        check_date_between(self, "date", EARLIEST_DATE, latest_planned_date(self.env))
+
     @api.model_create_multi
     def create(self, vals_list):
+        check_references(self, vals_list)
         for vals in vals_list:
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].next_by_code("qms.communication") or "/"
@@ -165,6 +190,7 @@ class QmsCommunication(models.Model):
         return communications
 
     def write(self, vals):
+        check_references(self, [vals])
         old_lines = self.plan_line_id
         res = super().write(vals)
         if "plan_line_id" in vals or "date" in vals:

@@ -5,11 +5,21 @@ from markupsafe import Markup, escape
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
-from odoo.tools import SQL, email_normalize, html2plaintext, is_html_empty, plaintext2html
+from odoo.tools import SQL, email_normalize, format_date, html2plaintext, is_html_empty, plaintext2html
 from odoo.tools.mail import parse_contact_from_email
 from odoo.tools.mimetypes import guess_mimetype
 
 from .qms_input_guard import check_input
+from .qms_input_limits import (
+    EARLIEST_DATE,
+    PLAIN_TEXT_MAX_CHARS,
+    RICH_TEXT_MAX_CHARS,
+    YEARS_AHEAD,
+    check_date_between,
+    check_email,
+    check_text_sizes,
+    tomorrow,
+)
 from .qms_workflow_mixin import Gate, Step
 
 # Clause 4.3: the order of the gates a complaint (return) slip passes.
@@ -381,7 +391,10 @@ class QmsComplaint(models.Model):
         for complaint in self:
             days = complaint.company_id.qms_complaint_close_days or 30
             received = complaint.received_date or fields.Datetime.now()
-            complaint.date_deadline = (received + timedelta(days=days)).date()
+            try:
+                complaint.date_deadline = (received + timedelta(days=days)).date()
+            except OverflowError:  # a date near 9999 (refused by _check_received_date) or absurd days
+                complaint.date_deadline = False
 
     @api.depends("corrective_action_ids")
     def _compute_corrective_action_count(self):
@@ -1174,3 +1187,54 @@ class QmsComplaint(models.Model):
             if rows:
                 problems.append((label, rows))
         return problems
+
+    # --- input limits (issue #11.8): constraints, so that they hold on every path ----------------
+    @api.constrains("description", "reply_text", "supervisor_comment", "quality_disposition",
+                    "investigation_cause", "verification_notes", "cancel_reason")
+    def _check_text_sizes(self):
+        check_text_sizes(self, {
+            "description": RICH_TEXT_MAX_CHARS, "reply_text": RICH_TEXT_MAX_CHARS,
+            "supervisor_comment": PLAIN_TEXT_MAX_CHARS, "quality_disposition": PLAIN_TEXT_MAX_CHARS,
+            "investigation_cause": PLAIN_TEXT_MAX_CHARS, "verification_notes": PLAIN_TEXT_MAX_CHARS,
+            "cancel_reason": PLAIN_TEXT_MAX_CHARS,
+        })
+
+    @api.constrains("email_from")
+    def _check_email_from(self):
+        check_email(self, "email_from")
+
+    @api.constrains("received_date")
+    def _check_received_date(self):
+        # a complaint is recorded when it arrives: not in the future (a day of margin for time zones)
+        check_date_between(self, "received_date", EARLIEST_DATE, tomorrow(self.env), self.env._("tomorrow"))
+
+    @api.constrains("date_deadline", "received_date")
+    def _check_date_deadline(self):
+        self._check_received_date()  # first: a reception near the year 9999 cannot be converted
+        for complaint in self.filtered(lambda c: c.date_deadline and c.received_date):
+            received = fields.Datetime.context_timestamp(complaint, complaint.received_date).date()
+            latest = received.replace(year=min(received.year + YEARS_AHEAD, 9999), day=min(received.day, 28))
+            if not received <= complaint.date_deadline <= latest:
+                raise ValidationError(self.env._(
+                    "%(slip)s: \"Close By\" must be between the reception (%(received)s) and %(years)s years "
+                    "after it (got %(deadline)s).", slip=complaint.display_name,
+                    received=format_date(self.env, received), years=YEARS_AHEAD,
+                    deadline=format_date(self.env, complaint.date_deadline)))
+
+    @api.constrains("contact_id", "partner_id")
+    def _check_contact_customer(self):
+        for complaint in self:
+            contact = complaint.contact_id.sudo()  # whoever records the slip may not read every partner
+            if contact and contact.commercial_partner_id != complaint.sudo().commercial_partner_id:
+                raise ValidationError(self.env._(
+                    "%(contact)s is not a contact of %(customer)s: choose one of the customer's contacts.",
+                    contact=contact.display_name, customer=complaint.sudo().partner_id.display_name))
+
+    @api.constrains("received_by_id")
+    def _check_receiver_internal(self):
+        for complaint in self:
+            receiver = complaint.received_by_id.sudo()
+            if receiver.share:
+                raise ValidationError(self.env._(
+                    "%(user)s cannot have received the complaint: the receiver must be an employee of the "
+                    "company, not a portal or public user.", user=receiver.display_name))

@@ -3,6 +3,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .qms_complaint import INTAKE_STATES, QUALITY, SALES
 from .qms_input_guard import check_input
+from .qms_input_limits import LINE_QTY_MAX, PLAIN_TEXT_MAX_CHARS, check_text_sizes
 from .qms_workflow_mixin import Gate, Step
 
 # States of the slip in which a remedy may be decided: from the Quality review to the verification.
@@ -112,7 +113,7 @@ class QmsComplaintLine(models.Model):
         for line in self:
             line.uom_id = line.sale_line_id.product_uom_id or line.product_id.uom_id
 
-    @api.constrains("qty_complained", "qty_returned", "sale_line_id", "product_id")
+    @api.constrains("qty_complained", "qty_returned", "sale_line_id", "product_id", "complaint_id")
     def _check_quantities(self):
         for line in self:
             if line.qty_complained <= 0:
@@ -127,6 +128,7 @@ class QmsComplaintLine(models.Model):
             # whoever records the slip may not read sales orders: the check itself may
             order_line = line.sale_line_id.sudo()
             if not order_line:
+                line._check_quantity_without_order_line()
                 continue
             if order_line.order_id != line.complaint_id.sudo().sale_order_id:
                 raise ValidationError(self.env._(
@@ -140,12 +142,46 @@ class QmsComplaintLine(models.Model):
                     "%(product)s: %(qty)s complained about is more than the %(ordered)s ordered.",
                     product=line.product_id.display_name, qty=line.qty_complained,
                     ordered=order_line.product_uom_qty))
+            # a customer complains about what was delivered (about what was ordered before delivery,
+            # or when the complaint is about the delivery itself: units missing)
+            if (order_line.qty_delivered and line.qty_complained > order_line.qty_delivered
+                    and line.complaint_id.category != "delivery"):
+                raise ValidationError(self.env._(
+                    "%(product)s: %(qty)s complained about is more than the %(delivered)s delivered.",
+                    product=line.product_id.display_name, qty=line.qty_complained,
+                    delivered=order_line.qty_delivered))
             # what came back cannot exceed what went out (what was ordered when nothing is delivered yet)
             delivered = order_line.qty_delivered or order_line.product_uom_qty
             if line.qty_returned > delivered:
                 raise ValidationError(self.env._(
                     "%(product)s: %(qty)s returned is more than the %(delivered)s delivered.",
                     product=line.product_id.display_name, qty=line.qty_returned, delivered=delivered))
+
+    def _check_quantity_without_order_line(self):
+        """A line without its order line: bounded by what the slip's order delivered of the product
+        (ordered, before delivery), else by LINE_QTY_MAX (issue #11.8: one billion was accepted)."""
+        self.ensure_one()
+        order_lines = self.complaint_id.sudo().sale_order_id.order_line.filtered(
+            lambda ol: ol.product_id == self.product_id and not ol.display_type)
+        if order_lines:
+            delivery = self.complaint_id.category == "delivery"
+            bound = sum(ol.product_uom_qty if delivery else (ol.qty_delivered or ol.product_uom_qty)
+                        for ol in order_lines)
+            if self.qty_complained > bound:
+                raise ValidationError(self.env._(
+                    "%(product)s: %(qty)s complained about is more than the %(bound)s delivered on order %(order)s "
+                    "(ordered, when nothing is delivered yet).", product=self.product_id.display_name,
+                    qty=self.qty_complained, bound=bound, order=order_lines.order_id.name))
+        elif self.qty_complained > LINE_QTY_MAX:
+            raise ValidationError(self.env._(
+                "%(product)s: %(qty)s complained about is more than %(max)s; link the line to its sales order.",
+                product=self.product_id.display_name, qty=self.qty_complained, max=LINE_QTY_MAX))
+
+    # --- input limits (issue #11.8) -------------------------------------------------------------
+    @api.constrains("defect_description", "remedy_override_reason")
+    def _check_text_sizes(self):
+        check_text_sizes(self, {"defect_description": PLAIN_TEXT_MAX_CHARS,
+                                "remedy_override_reason": PLAIN_TEXT_MAX_CHARS})
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -4,6 +4,15 @@ from odoo.tools import format_datetime
 
 from .qms_customer_requirement import PRODUCT_KINDS
 from .qms_input_guard import check_input, workflow_step
+from .qms_input_limits import (
+    EARLIEST_DATE,
+    LINE_TEXT_MAX_CHARS,
+    PLAIN_TEXT_MAX_CHARS,
+    RICH_TEXT_MAX_CHARS,
+    check_date_between,
+    check_text_sizes,
+    latest_planned_date,
+)
 
 
 class QmsCustomerVisit(models.Model):
@@ -66,6 +75,18 @@ class QmsCustomerVisit(models.Model):
             if visit.date_end and visit.date_start and visit.date_end < visit.date_start:
                 raise ValidationError(self.env._(
                     "The visit %(visit)s cannot end before it starts.", visit=visit.display_name))
+
+    # --- input limits (issue #11.8) -------------------------------------------------------------
+    @api.constrains("purpose", "note", "place")
+    def _check_text_sizes(self):
+        check_text_sizes(self, {"purpose": PLAIN_TEXT_MAX_CHARS, "note": RICH_TEXT_MAX_CHARS,
+                                "place": LINE_TEXT_MAX_CHARS})
+
+    @api.constrains("date_start", "date_end")
+    def _check_date_range(self):
+        latest = latest_planned_date(self.env)
+        check_date_between(self, "date_start", EARLIEST_DATE, latest)
+        check_date_between(self, "date_end", EARLIEST_DATE, latest)
 
     @api.model_create_multi
     def create(self, vals_list):

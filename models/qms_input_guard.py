@@ -35,6 +35,7 @@ def check_input(self, vals_list, creating=False):
                 _check_commands(self, field, value)
             elif field.type in SCALAR_TYPES:
                 _check_value(self, field, value)
+    __import__("odoo.addons.qms_customer.models.qms_input_limits", fromlist=["_"]).check_references(self, vals_list)
 
 
 def _check_workflow_fields(self, vals, creating):

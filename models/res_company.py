@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 
 class ResCompany(models.Model):
@@ -36,17 +37,53 @@ class ResCompany(models.Model):
         return {"code": code or "", "edition": self.qms_doc_edition or "", "revision": self.qms_doc_revision or ""}
 
     def _qms_next_complaint_numbers(self, count=1):
-        """The next ``count`` slip numbers from this company's own sequence, created on first use;
-        the sequence is looked up once, whatever the count (tools/bench)."""
+        """The next ``count`` slip numbers of this company: gap-free per company and year (an auditor
+        asks why CS/2026/00041 is missing). The company's sequence is ``no_gap`` with a date range
+        per year: the number is taken by an UPDATE in the creating transaction, so a refused or
+        rolled-back create gives it back. The sequence is looked up once, whatever the count
+        (tools/bench)."""
+        self.ensure_one()
+        sequence = self._qms_complaint_sequence()
+        # Concurrent creates of one company take turns here: the second waits for the first to
+        # end, then fails with a serialization error (repeatable read) that Odoo's retrying()
+        # replays with the first one's numbers visible. Taking the turn on the sequence's own row,
+        # before its year's range is looked up, also keeps two first slips of a year from creating
+        # two ranges (both number 1); and the range's NOWAIT lock in _update_nogap never fails.
+        # The error is expected under load: not logged as a "bad query".
+        self.env.cr.execute(SQL("UPDATE ir_sequence SET number_next = number_next WHERE id = %s", sequence.id),
+                            log_exceptions=False)
+        today = fields.Date.context_today(self)
+        return [sequence._next(sequence_date=today) for _i in range(count)]
+
+    def _qms_complaint_sequence(self):
         self.ensure_one()
         Sequence = self.env["ir.sequence"].sudo()
         sequence = Sequence.search([("code", "=", "qms.complaint"), ("company_id", "=", self.id)], limit=1)
         if not sequence:
-            sequence = Sequence.create({
-                "name": self.env._("Complaint Slips (%s)", self.name), "code": "qms.complaint",
-                "company_id": self.id, "prefix": "CS/%(year)s/", "padding": 5,
-            })
-        return [sequence._next() for _i in range(count)]
+            self._qms_create_complaint_sequences()
+            sequence = Sequence.search([("code", "=", "qms.complaint"), ("company_id", "=", self.id)], limit=1)
+        return sequence
+
+    @api.model
+    def _qms_install_complaint_sequences(self):
+        """At install and update (data/ir_sequence_data.xml): every company has its slip sequence."""
+        self.sudo().with_context(active_test=False).search([], order="id")._qms_create_complaint_sequences()
+
+    def _qms_create_complaint_sequences(self):
+        """Give the companies that have none their gap-free slip sequence, numbered per year."""
+        Sequence = self.env["ir.sequence"].sudo()
+        have = Sequence.search([("code", "=", "qms.complaint"), ("company_id", "in", self.ids)]).company_id
+        Sequence.create([company._qms_prepare_complaint_sequence_vals() for company in self.sudo() - have])
+
+    def _qms_prepare_complaint_sequence_vals(self):
+        self.ensure_one()
+        return {
+            "name": self.env._("Complaint Slips (%s)", self.name), "code": "qms.complaint",
+            "company_id": self.id, "implementation": "no_gap", "use_date_range": True,
+            # the year of the range the number was taken from (not the clock's, which may be past
+            # midnight of another year than the user's date)
+            "prefix": "CS/%(range_year)s/", "padding": 5,
+        }
 
     # Customer evaluation (4.2.2 a): the survey sent to customers.
     qms_evaluation_survey_id = fields.Many2one(
@@ -72,6 +109,7 @@ class ResCompany(models.Model):
     def create(self, vals_list):
         companies = super().create(vals_list)
         companies._qms_ensure_complaint_alias()
+        companies._qms_create_complaint_sequences()
         return companies
 
     @api.model

@@ -5,6 +5,8 @@ from . import test_complaint_performance
 from . import test_complaint_reports
 from . import test_i18n
 from . import test_fuzz
+from . import test_complaint_numbers
+from . import test_input_limits
 from . import test_scale
 from . import test_annual_report
 from . import test_attack_annual_report

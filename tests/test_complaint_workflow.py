@@ -258,10 +258,16 @@ class TestComplaintWorkflow(QmsComplaintCommon):
                 self._complaint(line_ids=[(0, 0, {
                     "sale_line_id": line.id, "qty_complained": qty, "qty_returned": returned})])
         line.qty_delivered = 5
-        with self.assertRaisesRegex(ValidationError, "delivered"):
-            self._complaint(line_ids=[(0, 0, {"sale_line_id": line.id, "qty_complained": 8, "qty_returned": 6})])
-        ok = self._complaint(line_ids=[(0, 0, {"sale_line_id": line.id, "qty_complained": 8, "qty_returned": 5})])
+        # once delivered, a customer complains about what was delivered (issue #11.8)
+        with self.assertRaisesRegex(ValidationError, "8.0 complained about is more than the 5.0 delivered"):
+            self._complaint(line_ids=[(0, 0, {"sale_line_id": line.id, "qty_complained": 8, "qty_returned": 5})])
+        ok = self._complaint(line_ids=[(0, 0, {"sale_line_id": line.id, "qty_complained": 5, "qty_returned": 5})])
         self.assertEqual(ok.line_ids.product_id, self.product_a)
+        # units missing from the delivery: bounded by what was ordered, returned by what was delivered
+        with self.assertRaisesRegex(ValidationError, "6.0 returned is more than the 5.0 delivered"):
+            self._complaint(category="delivery", line_ids=[
+                (0, 0, {"sale_line_id": line.id, "qty_complained": 8, "qty_returned": 6})])
+        self._complaint(category="delivery", line_ids=[(0, 0, {"sale_line_id": line.id, "qty_complained": 8})])
 
     def test_order_line_of_another_order(self):
         with self.assertRaisesRegex(ValidationError, "not on the sales order"):

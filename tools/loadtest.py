@@ -9,6 +9,7 @@ import argparse
 import datetime
 import json
 import os
+import re
 import signal
 import statistics
 import subprocess
@@ -43,9 +44,12 @@ def cmd_keys(args):
             None, "loadtest", datetime.datetime.now() + datetime.timedelta(days=1))
     partner = env.ref("base.res_partner_2").id
     product = env["product.product"].search([("sale_ok", "=", True)], limit=1).id
+    # a second company, numbered apart: half of the clients record their slips there
+    company_b = env["res.company"].create({"name": "Load Test Company B"})
+    env["res.users"].search([("login", "in", LOGINS)]).write({"company_ids": [(4, company_b.id)]})
     env.cr.commit()
     env.cr.close()
-    print(json.dumps({"keys": keys, "partner": partner, "product": product}))
+    print(json.dumps({"keys": keys, "partner": partner, "product": product, "company_b": company_b.id}))
 
 
 # --- the clients --------------------------------------------------------------------------------
@@ -61,10 +65,13 @@ class Client(threading.Thread):
     def __init__(self, n, cfg, stats, deadline, server):
         super().__init__(daemon=True)
         self.n, self.cfg, self.stats, self.deadline, self.server = n, cfg, stats, deadline, server
+        self.company = cfg.get("company_b") if n % 2 else None  # else the users' main company
 
     def call(self, login, model, method, **params):
         """One json/2 request; None when refused or the server is down (restarting)."""
         url = f"{self.cfg['url']}/json/2/{model}/{method}"
+        if self.company:
+            params = dict(params, context={"allowed_company_ids": [self.company]})
         req = urllib.request.Request(url, data=json.dumps(params).encode(), method="POST", headers={
             "Authorization": f"bearer {self.cfg['keys'][login]}", "Content-Type": "application/json"})
         t0 = time.perf_counter()
@@ -96,10 +103,17 @@ class Client(threading.Thread):
     def run(self):
         cfg, C = self.cfg, "qms.complaint"
         creator = "production" if self.n % 3 == 0 else "sales"
+        rounds = 0
         while time.time() < self.deadline:
+            rounds += 1
             line = {"product_id": cfg["product"], "qty_complained": 2, "defect_description": f"client {self.n}"}
+            company = {"company_id": self.company} if self.company else {}
+            if rounds % 2 == 0:
+                # refused by a constraint after the number was drawn: must leave no gap in the numbers
+                self.call(creator, C, "create", vals_list=[{
+                    **company, "partner_id": cfg["partner"], "line_ids": [[0, 0, dict(line, qty_complained=-1)]]}])
             ids = self.call(creator, C, "create", vals_list=[{
-                "partner_id": cfg["partner"], "category": "product", "severity": "minor",
+                **company, "partner_id": cfg["partner"], "category": "product", "severity": "minor",
                 "description": f"<p>load test, client {self.n}</p>",
                 "line_ids": [[0, 0, line], [0, 0, dict(line, qty_complained=1)]]}])
             if not ids:
@@ -202,7 +216,7 @@ def cmd_check(args):
     problems = []
     if len(ids) != len(set(ids)):
         problems.append("the server acknowledged the same complaint id twice")
-    env.cr.execute("""SELECT c.id, c.name, count(l.id) FROM qms_complaint c
+    env.cr.execute("""SELECT c.id, c.name, count(l.id), c.company_id FROM qms_complaint c
                       LEFT JOIN qms_complaint_line l ON l.complaint_id = c.id
                       WHERE c.id = ANY(%s) GROUP BY c.id, c.name""", (ids,))
     found = {row[0]: row for row in env.cr.fetchall()}
@@ -212,11 +226,15 @@ def cmd_check(args):
     incomplete = [row[1] for i, n in data["acknowledged"] if (row := found.get(i)) and row[2] != n]
     if incomplete:
         problems.append(f"{len(incomplete)} complaints without all their lines: {incomplete[:5]}")
-    names = [row[1] for row in found.values()]
-    if len(names) != len(set(names)) or any(not n or n == "/" for n in names):
+    names = [(row[3], row[1]) for row in found.values()]  # a number is unique within its company
+    if len(names) != len(set(names)) or any(not n or n == "/" for _company, n in names):
         problems.append("complaint numbers missing or used twice")
     for label, examples in env["qms.complaint"]._qms_integrity_problems():
         problems.append(f"{label}: {examples}")
+    for line, ok in number_report(env):
+        print(line)
+        if not ok:
+            problems.append(line)
     env.cr.execute("SELECT state, count(*) FROM qms_complaint WHERE id = ANY(%s) GROUP BY state ORDER BY 1", (ids,))
     print(f"{len(ids)} acknowledged complaints: all present once, with their lines: "
           f"{'no' if problems else 'yes'}; by state: {dict(env.cr.fetchall())}")
@@ -224,6 +242,36 @@ def cmd_check(args):
     for p in problems:
         print("INCONSISTENT", p)
     return 1 if problems else 0
+
+
+NUMBER = re.compile(r"^(?P<prefix>.*?(?P<year>\d{4})/)(?P<number>\d+)$")
+
+
+def number_report(env):
+    """Slip numbers are gap-free per company and year (issue #11): for each company and year, the
+    numbers are 1, 2, ... n, each used once. ``[(line to print, ok), ...]``."""
+    env.cr.execute("""SELECT co.name, c.name FROM qms_complaint c JOIN res_company co ON co.id = c.company_id
+                      ORDER BY co.id, c.name""")
+    series, odd = {}, []
+    for company, name in env.cr.fetchall():
+        match = NUMBER.match(name or "")
+        if not match:
+            odd.append((company, name))
+            continue
+        series.setdefault((company, match["year"], match["prefix"]), []).append(int(match["number"]))
+    report = [(f"company {company!r}: slip number {name!r} is not of the form PREFIX/YEAR/NUMBER", False)
+              for company, name in odd]
+    for (company, year, prefix), numbers in series.items():
+        duplicates = sorted({n for n in numbers if numbers.count(n) > 1})
+        missing = sorted(set(range(1, max(numbers) + 1)) - set(numbers))
+        head = f"company {company!r}, year {year}: {len(numbers)} slips {prefix}{min(numbers):05d}..{max(numbers):05d}"
+        if duplicates or missing:
+            report.append((f"{head}: duplicated {duplicates[:10]}, missing {missing[:10]} (of {len(missing)})", False))
+        else:
+            report.append((f"{head}: no duplicate, no gap", True))
+    if not series and not odd:
+        report.append(("no slip in the database: nothing numbered", False))
+    return report
 
 
 def main():
