@@ -53,6 +53,7 @@ Runs the company's ISO 9001 procedure inside Odoo:
         "report/qms_annual_report_templates.xml",
         "views/qms_annual_report_views.xml",
         "wizard/qms_remedy_override_views.xml",
+        "wizard/qms_service_acceptance_views.xml",
         "views/qms_warranty_views.xml",
         "views/res_config_settings_service_views.xml",
         "data/qms_service_request_data.xml",

@@ -1,7 +1,25 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 
-from .qms_input_guard import check_input, workflow_step
+from .qms_input_guard import check_input
+from .qms_workflow_mixin import Gate, Step
+
+SALES = "qms_customer.group_qms_sales"
+SUPERVISOR = "qms_customer.group_qms_sales_supervisor"
+
+# Clause 4.2.1, the transition table of the customer communication plan: Sales writes it at the
+# start of the year, the Sales Supervisor approves it (or sends it back), and it is closed at year
+# end (by the Sales Supervisor, or by the scheduled action as the system user once the year is over).
+STEPS = {
+    "approve": Step(("draft",), "approved", group=SUPERVISOR, stamp=("approved_by_id", "approved_date"),
+                    check="_check_can_approve"),
+    "reset": Step(("approved",), "draft", group=SUPERVISOR, clears=("approved_by_id", "approved_date")),
+    "close": Step(("approved",), "closed", group=SUPERVISOR, then="_after_close"),
+}
+# What Sales writes while the plan is a draft; its activities are fixed by their own table.
+GATES = {
+    "plan": Gate(("draft",), ("year", "user_id", "company_id"), group=SALES),
+}
 
 
 class QmsCommunicationPlan(models.Model):
@@ -13,10 +31,10 @@ class QmsCommunicationPlan(models.Model):
 
     _name = "qms.communication.plan"
     _description = "Customer Communication Plan"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "qms.workflow.mixin"]
     _order = "year desc, id desc"
-    # the Sales Supervisor's approval: written by the step buttons only (workflow_step)
-    _qms_workflow_fields = ("state", "approved_by_id", "approved_date")
+    _qms_steps = STEPS
+    _qms_gates = GATES
 
     name = fields.Char(compute="_compute_name", store=True)
     year = fields.Integer(required=True, default=lambda self: fields.Date.context_today(self).year, tracking=True)
@@ -36,6 +54,10 @@ class QmsCommunicationPlan(models.Model):
     planned_count = fields.Integer(compute="_compute_progress", string="Planned")
     missed_count = fields.Integer(compute="_compute_progress", string="Missed")
     progress = fields.Float(compute="_compute_progress", string="Progress (%)")
+    can_approve = fields.Boolean(compute="_compute_can_steps")
+    can_reset = fields.Boolean(compute="_compute_can_steps")
+    can_close = fields.Boolean(compute="_compute_can_steps")
+    can_edit_plan = fields.Boolean(compute="_compute_can_edit_gates")
 
     _year_company_uniq = models.Constraint(
         "unique (company_id, year)",
@@ -76,43 +98,32 @@ class QmsCommunicationPlan(models.Model):
         if any(plan.state != "draft" for plan in self):
             raise UserError(self.env._("An approved or closed communication plan cannot be deleted."))
 
-    def _check_supervisor(self):
-        if not self.env.user.has_group("qms_customer.group_qms_sales_supervisor"):
-            raise AccessError(self.env._("Only a Sales Supervisor can approve or reopen a communication plan."))
+    @api.constrains("state", *{name for step in STEPS.values() for name in step.stamp})
+    def _check_stage_stamps(self):
+        self._qms_check_required_stamps(self)
 
-    @workflow_step
+    # ==========================================================================================
+    # Clause 4.2.1: Sales plans → the Sales Supervisor approves → closed at year end.
+    # ==========================================================================================
     def action_approve(self):
         """Approve the plan (Sales Supervisor): its activities are then fixed for the year."""
-        self._check_supervisor()
-        for plan in self:
-            if plan.state != "draft":
-                raise UserError(self.env._("Only a draft plan can be approved."))
-            if not plan.line_ids.filtered(lambda line: line.state != "cancel"):
-                raise UserError(self.env._(
-                    "The plan %(plan)s has no planned activity: fill it before approving it.",
-                    plan=plan.display_name))
-        self.write({"state": "approved", "approved_by_id": self.env.uid,
-                    "approved_date": fields.Date.context_today(self)})
-        return True
+        return self._qms_take("approve")
 
-    @workflow_step
-    def action_close(self):
-        """Close an approved plan at year end; what is still planned becomes missed."""
-        for plan in self:
-            if plan.state != "approved":
-                raise UserError(self.env._("Only an approved plan can be closed."))
-        self.line_ids.filtered(lambda line: line.state == "planned").write({"state": "missed"})
-        self.write({"state": "closed"})
-        return True
+    def _check_can_approve(self, vals):
+        if not self.line_ids.filtered(lambda line: line.state != "cancel"):
+            raise UserError(self.env._(
+                "The plan %(plan)s has no planned activity: fill it before approving it.", plan=self.display_name))
 
-    @workflow_step
     def action_draft(self):
         """Send an approved plan back to draft so that Sales can change it (Sales Supervisor)."""
-        self._check_supervisor()
-        if any(plan.state != "approved" for plan in self):
-            raise UserError(self.env._("Only an approved plan can be reset to draft."))
-        self.write({"state": "draft", "approved_by_id": False, "approved_date": False})
-        return True
+        return self._qms_take("reset")
+
+    def action_close(self):
+        """Close an approved plan (Sales Supervisor); what is still planned becomes missed."""
+        return self._qms_take("close")
+
+    def _after_close(self):
+        self.line_ids.filtered(lambda line: line.state == "planned")._qms_take("mark_missed")
 
     def action_open_fill_wizard(self):
         """Open the wizard that plans activities with existing customers."""
@@ -133,7 +144,7 @@ class QmsCommunicationPlan(models.Model):
     def _cron_close_past_plans(self, today=None):
         """Close the approved plans of past years (run by the daily scheduled action)."""
         today = today or fields.Date.context_today(self)
-        self.search([("state", "=", "approved"), ("year", "<", today.year)]).action_close()
+        self.search([("state", "=", "approved"), ("year", "<", today.year)])._qms_take("close")
 
     def _prepare_report_vals(self):
         """Plain values printed on the yearly plan: the table the Sales Supervisor signs."""

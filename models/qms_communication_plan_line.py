@@ -4,10 +4,11 @@ from datetime import date
 
 from psycopg2.errors import LockNotAvailable, SerializationFailure
 
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from .qms_input_guard import check_input, workflow_step
+from .qms_input_guard import check_input
+from .qms_workflow_mixin import Gate, Step
 
 _logger = logging.getLogger(__name__)
 
@@ -27,8 +28,24 @@ MONTHS = [
     ("7", "July"), ("8", "August"), ("9", "September"), ("10", "October"), ("11", "November"),
     ("12", "December"),
 ]
-# Fields that may still change on the lines of an approved plan: the outcome, not the plan.
-OUTCOME_FIELDS = {"state", "communication_id"}
+SALES = "qms_customer.group_qms_sales"
+
+# Clause 4.2.1, plan vs. actual: the transition table of a planned activity. It is done only by a
+# communication logged against it, missed once its time has passed (the scheduled action, as the
+# system user) or when its plan is closed; Sales drops it from the plan or plans it again.
+STEPS = {
+    "done": Step(("planned", "missed"), "done", fields=("communication_id",), check="_check_can_done"),
+    "reopen": Step(("done",), "planned", clears=("communication_id",), check="_check_can_reopen"),
+    "reopen_late": Step(("done",), "missed", clears=("communication_id",), check="_check_can_reopen_late"),
+    "mark_missed": Step(("planned",), "missed", check="_check_can_mark_missed"),
+    "cancel": Step(("planned", "missed"), "cancel", group=SALES, check="_check_plan_open"),
+    "reset": Step(("cancel", "missed"), "planned", group=SALES, check="_check_plan_open"),
+}
+# What Sales plans: written while the plan is a draft only (see _qms_closed_reason).
+GATES = {
+    "plan": Gate(("planned", "done", "missed", "cancel"), (
+        "partner_id", "method", "month", "date", "user_id", "note"), group=SALES),
+}
 
 
 class QmsCommunicationPlanLine(models.Model):
@@ -36,11 +53,15 @@ class QmsCommunicationPlanLine(models.Model):
 
     _name = "qms.communication.plan.line"
     _description = "Planned Customer Communication"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "qms.workflow.mixin"]
     _order = "date_planned, plan_id, id"
-    # plan vs. actual: done only through a logged communication, missed at the plan's closing
-    _qms_workflow_fields = ("state", "communication_id", "reminded_user_id")
     _rec_name = "partner_id"
+    _qms_steps = STEPS
+    _qms_gates = GATES
+    # a planned activity belongs to the plan it was written in
+    _qms_fixed_fields = ("plan_id",)
+    # claimed in SQL by the reminders (_claim_reminders), never written through the ORM
+    _qms_prepared_fields = ("reminded_user_id",)
 
     plan_id = fields.Many2one("qms.communication.plan", required=True, ondelete="cascade", index=True)
     plan_state = fields.Selection(related="plan_id.state", string="Plan Status")
@@ -73,6 +94,9 @@ class QmsCommunicationPlanLine(models.Model):
         "res.users", string="Reminded", copy=False, readonly=True,
         help="Who was last reminded of this activity by the scheduled action; set when the reminder is "
              "claimed, so that two workers running the reminders at once cannot both remind.")
+    can_cancel = fields.Boolean(compute="_compute_can_steps")
+    can_reset = fields.Boolean(compute="_compute_can_steps")
+    can_edit_plan = fields.Boolean(compute="_compute_can_edit_gates")
 
     @api.depends("plan_id.year", "month", "date")
     def _compute_date_planned(self):
@@ -114,25 +138,22 @@ class QmsCommunicationPlanLine(models.Model):
                     "The customer %(customer)s is archived: it cannot be planned.",
                     customer=line.partner_id.display_name))
 
-    def _check_plan_editable(self, vals=None):
-        """Lines of an approved or closed plan are fixed, except their outcome.
-
-        ``vals`` are the values being written; None means the line is created or deleted.
-        """
-        if vals is None:
-            changes_plan = True
-        else:
-            # the outcome, activities and messages are bookkeeping, not the plan
-            changes_plan = any(
-                f not in OUTCOME_FIELDS and not f.startswith(("activity_", "message_")) for f in vals)
+    def _check_plan_editable(self):
+        """Activities are added to and removed from a draft plan only."""
         for line in self:
-            state = line.plan_id.state
-            if state == "closed" or (state == "approved" and changes_plan):
-                raise UserError(self.env._(
-                    "The plan %(plan)s is %(state)s: its activities can no longer be changed, only their "
-                    "status. Ask a Sales Supervisor to reset it to draft.",
-                    plan=line.plan_id.display_name,
-                    state=dict(line.plan_id._fields["state"]._description_selection(self.env))[state]))
+            reason = line._qms_closed_reason()
+            if reason:
+                raise UserError(reason)
+
+    def _qms_closed_reason(self):
+        self.ensure_one()
+        plan = self.plan_id
+        if plan.state == "draft":
+            return False
+        return self.env._(
+            "The plan %(plan)s is %(state)s: its activities can no longer be changed, only their "
+            "status. Ask a Sales Supervisor to reset it to draft.",
+            plan=plan.display_name, state=dict(plan._fields["state"]._description_selection(self.env))[plan.state])
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -143,37 +164,78 @@ class QmsCommunicationPlanLine(models.Model):
 
     def write(self, vals):
         check_input(self, [vals])
-        self._check_plan_editable(vals)
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_approved_plan(self):
         self._check_plan_editable()
 
-    @workflow_step
+    @api.constrains("state", "communication_id")
+    def _check_done_by_communication(self):
+        for line in self:
+            if (line.state == "done") != bool(line.communication_id):
+                raise ValidationError(self.env._(
+                    "%(activity)s is done when, and only when, a communication is logged against it.",
+                    activity=line.display_name))
+
+    def _qms_today(self):
+        """The day the scheduled actions run for: today, or the day the system user asks for (a
+        catch-up run, a test). No client is the system user, so no client can move the day."""
+        if self.env.uid == SUPERUSER_ID and self.env.context.get("qms_today"):
+            return self.env.context["qms_today"]
+        return fields.Date.context_today(self)
+
+    # ==========================================================================================
+    # Clause 4.2.1, plan vs. actual: done by a logged communication, missed when its time passed.
+    # ==========================================================================================
+    def _check_plan_open(self, vals):
+        if self.plan_id.state == "closed":
+            raise UserError(self.env._(
+                "The plan %(plan)s is closed: the status of %(activity)s can no longer change.",
+                plan=self.plan_id.display_name, activity=self.display_name))
+
+    def _check_can_done(self, vals):
+        self._check_plan_open(vals)
+        communication = self.env["qms.communication"].browse(vals.get("communication_id")).exists()
+        if not communication or communication.sudo().plan_line_id != self:
+            raise UserError(self.env._(
+                "%(activity)s is done by logging a communication against it.", activity=self.display_name))
+
+    def _check_can_reopen(self, vals):
+        self._check_plan_open(vals)
+        if self.communication_id in self.communication_ids:
+            raise UserError(self.env._(
+                "%(activity)s is fulfilled by %(communication)s: remove that communication first.",
+                activity=self.display_name, communication=self.communication_id.display_name))
+
+    def _check_can_reopen_late(self, vals):
+        self._check_can_reopen(vals)
+        self._check_can_mark_missed(vals)
+
+    def _check_can_mark_missed(self, vals):
+        if self.plan_id.state != "closed" and not (self.date_deadline and self.date_deadline < self._qms_today()):
+            raise UserError(self.env._(
+                "%(activity)s is due by %(deadline)s: it is not missed yet.",
+                activity=self.display_name, deadline=self.date_deadline))
+
     def _sync_state_from_communications(self):
         """A line is done as soon as a communication is logged against it (and planned again
         when that communication goes away, missed if its time has passed)."""
-        today = fields.Date.context_today(self)
         for line in self:
             communication = line.communication_ids.sorted("date")[:1]
-            if communication:
-                line.write({"state": "done", "communication_id": communication.id})
-            elif line.state == "done":
-                late = line.date_deadline and line.date_deadline < today
-                line.write({"state": "missed" if late else "planned", "communication_id": False})
+            if line.state == "done" and (not communication or line.communication_id != communication):
+                late = line.date_deadline and line.date_deadline < line._qms_today()
+                line._qms_take("reopen_late" if late else "reopen")
+            if communication and line.state in ("planned", "missed"):
+                line._qms_take("done", communication_id=communication.id)
 
-    @workflow_step
     def action_cancel(self):
         """Drop an activity from the plan; it no longer counts in plan vs. actual."""
-        self.filtered(lambda line: line.state in ("planned", "missed")).write({"state": "cancel"})
-        return True
+        return self._qms_take("cancel")
 
-    @workflow_step
     def action_reset(self):
         """Put a cancelled or missed activity back in the plan."""
-        self.filtered(lambda line: line.state in ("cancel", "missed")).write({"state": "planned"})
-        return True
+        return self._qms_take("reset")
 
     def action_log_communication(self):
         """Open a new communication prefilled from this activity: saving it marks the line done."""
@@ -209,7 +271,7 @@ class QmsCommunicationPlanLine(models.Model):
         today = today or fields.Date.context_today(self)
         lines = self.search([("state", "=", "planned"), ("date_deadline", "<", today),
                              ("plan_id.state", "in", ("draft", "approved"))])
-        lines.write({"state": "missed"})
+        lines.with_context(qms_today=today)._qms_take("mark_missed")
         return lines
 
     @api.model

@@ -3,7 +3,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_datetime
 
 from .qms_customer_requirement import PRODUCT_KINDS
-from .qms_input_guard import check_input, workflow_step
+from .qms_input_guard import check_input
 from .qms_input_limits import (
     EARLIEST_DATE,
     LINE_TEXT_MAX_CHARS,
@@ -13,6 +13,24 @@ from .qms_input_limits import (
     check_text_sizes,
     latest_planned_date,
 )
+from .qms_workflow_mixin import Gate, Step
+
+SALES = "qms_customer.group_qms_sales"
+
+# Clause 4.1.1, the transition table of a visit: Sales receives the customer and records the time,
+# the place of reception and the customer's requirements; the record is then done.
+STEPS = {
+    "done": Step(("draft",), "done", group=SALES, check="_check_can_done"),
+    "cancel": Step(("draft", "done"), "cancel", group=SALES),
+    "draft": Step(("done", "cancel"), "draft", group=SALES),
+}
+# What the receptionist records: fixed once the visit is done (reset it to draft to correct it).
+GATES = {
+    "reception": Gate(("draft",), (
+        "partner_id", "sale_order_id", "company_id", "date_start", "date_end", "place", "receptionist_ids",
+        "purpose", "visitor_ids"), group=SALES),
+    "requirements": Gate(("draft", "done"), ("requirement_ids",), group=SALES),
+}
 
 
 class QmsCustomerVisit(models.Model):
@@ -23,11 +41,11 @@ class QmsCustomerVisit(models.Model):
 
     _name = "qms.customer.visit"
     _description = "Customer Visit"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "qms.workflow.mixin"]
     _order = "date_start desc, id desc"
-    # done only once time, place and requirements are recorded: through the step buttons
-    _qms_workflow_fields = ("state",)
     _check_company_auto = True
+    _qms_steps = STEPS
+    _qms_gates = GATES
 
     name = fields.Char(string="Reference", required=True, copy=False, readonly=True, default="/")
     partner_id = fields.Many2one(
@@ -55,6 +73,11 @@ class QmsCustomerVisit(models.Model):
     state = fields.Selection(
         [("draft", "Draft"), ("done", "Done"), ("cancel", "Cancelled")],
         default="draft", required=True, tracking=True, copy=False)
+    can_done = fields.Boolean(compute="_compute_can_steps")
+    can_cancel = fields.Boolean(compute="_compute_can_steps")
+    can_draft = fields.Boolean(compute="_compute_can_steps")
+    can_edit_reception = fields.Boolean(compute="_compute_can_edit_gates")
+    can_edit_requirements = fields.Boolean(compute="_compute_can_edit_gates")
 
     @api.depends("date_start", "date_end")
     def _compute_duration(self):
@@ -105,31 +128,25 @@ class QmsCustomerVisit(models.Model):
         if any(visit.state == "done" for visit in self):
             raise UserError(self.env._("A recorded (done) visit cannot be deleted; cancel it instead."))
 
-    @workflow_step
+    # ==========================================================================================
+    # Clause 4.1.1: the visit is recorded (time, place, requirements), then done.
+    # ==========================================================================================
     def action_done(self):
         """Close the visit record once time, place and requirements are written down (4.1.1)."""
-        for visit in self:
-            if visit.state != "draft":
-                raise UserError(self.env._("Only a draft visit can be marked as done."))
-            if not visit.date_end:
-                raise UserError(self.env._("Enter when the visit %(visit)s ended before closing it.",
-                                           visit=visit.display_name))
-        self.write({"state": "done"})
-        return True
+        return self._qms_take("done")
 
-    @workflow_step
+    def _check_can_done(self, vals):
+        if not self.date_end:
+            raise UserError(self.env._("Enter when the visit %(visit)s ended before closing it.",
+                                       visit=self.display_name))
+
     def action_cancel(self):
         """Cancel a visit that did not take place."""
-        if any(visit.state == "cancel" for visit in self):
-            raise UserError(self.env._("This visit is already cancelled."))
-        self.write({"state": "cancel"})
-        return True
+        return self._qms_take("cancel")
 
-    @workflow_step
     def action_draft(self):
         """Reopen a done or cancelled visit to correct it."""
-        self.write({"state": "draft"})
-        return True
+        return self._qms_take("draft")
 
     def action_view_requirements(self):
         """Open the requirements heard during this visit in the register."""

@@ -1,13 +1,35 @@
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from .qms_input_guard import check_input, workflow_step
+from .qms_input_guard import check_input
+from .qms_workflow_mixin import Gate, Step
+
+SALES = "qms_customer.group_qms_sales"
 
 SERVICE_TYPES = [
     ("installation", "Installation"),
     ("commissioning", "Commissioning"),
     ("training", "Training"),
 ]
+ACCEPTANCE_FIELDS = ("acceptance_name", "acceptance_date", "acceptance_remarks")
+
+# Clause 4.4.1, the transition table of a service request: Sales organises it, its technician does
+# the work and says so (see _qms_role_refusal), then the customer's acceptance is recorded, after
+# the work and with its own step only.
+STEPS = {
+    "done": Step(("planned",), "done", stamp=("done_by_id", "done_date"), check="_check_can_done"),
+    "accept": Step(("done",), "accepted", stamp=("accepted_recorded_by_id", "accepted_recorded_date"),
+                   fields=ACCEPTANCE_FIELDS, check="_check_can_accept"),
+    "cancel": Step(("planned", "done"), "cancel", group=SALES),
+    "reset_planned": Step(("cancel",), "planned", group=SALES, clears=("done_by_id", "done_date")),
+}
+# Sales plans the request; the work is written before it is reported done.
+GATES = {
+    "planning": Gate(("planned",), (
+        "service_type", "partner_id", "product_id", "product_qty", "site_partner_id", "site_address",
+        "scheduled_date", "technician_id", "company_id"), group=SALES),
+    "work": Gate(("planned",), ("work_notes", "attendees", "attendee_count", "training_hours")),
+}
 
 
 class QmsServiceRequest(models.Model):
@@ -19,9 +41,11 @@ class QmsServiceRequest(models.Model):
     _description = "Service Request"
     _inherit = ["mail.thread", "mail.activity.mixin", "qms.workflow.mixin"]
     _order = "scheduled_date, id"
-    # written by the steps only (workflow_step); refused from any other write by check_input
-    _qms_workflow_fields = ("name", "state", "done_by_id", "done_date", "accepted_recorded_by_id")
     _check_company_auto = True
+    _qms_steps = STEPS
+    _qms_gates = GATES
+    # a request is owed under the order (line) that asked for it
+    _qms_fixed_fields = ("sale_order_id", "sale_line_id")
 
     name = fields.Char(string="Number", readonly=True, copy=False, default="/", index="trigram")
     service_type = fields.Selection(SERVICE_TYPES, string="Service", required=True, default="installation",
@@ -56,6 +80,13 @@ class QmsServiceRequest(models.Model):
     acceptance_date = fields.Date(string="Accepted On", copy=False)
     acceptance_remarks = fields.Text(string="Customer Remarks", copy=False)
     accepted_recorded_by_id = fields.Many2one("res.users", string="Acceptance Recorded By", readonly=True, copy=False)
+    accepted_recorded_date = fields.Datetime(string="Acceptance Recorded On", readonly=True, copy=False)
+    can_done = fields.Boolean(compute="_compute_can_steps")
+    can_accept = fields.Boolean(compute="_compute_can_steps")
+    can_cancel = fields.Boolean(compute="_compute_can_steps")
+    can_reset_planned = fields.Boolean(compute="_compute_can_steps")
+    can_edit_planning = fields.Boolean(compute="_compute_can_edit_gates")
+    can_edit_work = fields.Boolean(compute="_compute_can_edit_gates")
     is_overdue = fields.Boolean(compute="_compute_is_overdue", search="_search_is_overdue")
 
     _training_not_negative = models.Constraint(
@@ -81,6 +112,8 @@ class QmsServiceRequest(models.Model):
     def create(self, vals_list):
         check_input(self, vals_list, creating=True)  # what the caller sent, before numbering
         for vals in vals_list:
+            if vals.get("name", "/") != "/" and self.env.uid != SUPERUSER_ID:
+                raise UserError(self.env._("A service request is numbered by the company's sequence, not by hand."))
             if vals.get("name", "/") == "/":
                 company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
                 vals["name"] = self.env["ir.sequence"].sudo().with_company(company).next_by_code(
@@ -89,6 +122,8 @@ class QmsServiceRequest(models.Model):
 
     def write(self, vals):
         check_input(self, [vals])
+        if "name" in vals and any(request.name != vals["name"] for request in self):
+            raise UserError(self.env._("A service request keeps the number its company's sequence gave it."))
         if any(r.state == "accepted" for r in self) and set(vals) - {"message_main_attachment_id"}:
             raise UserError(self.env._("An accepted service request can no longer be changed."))
         return super().write(vals)
@@ -106,41 +141,63 @@ class QmsServiceRequest(models.Model):
                 raise ValidationError(self.env._(
                     "%s: record the attendees and the hours of the training.", request.name))
 
-    # --- the steps -----------------------------------------------------------------------------
-    @workflow_step
+    @api.constrains("state", *{name for step in STEPS.values() for name in step.stamp})
+    def _check_stage_stamps(self):
+        self._qms_check_required_stamps(self)
+
+    # ==========================================================================================
+    # Clause 4.4.1: planned → done by the technician → accepted by the customer.
+    # ==========================================================================================
+    def _qms_role_refusal(self, name):
+        """The work is reported done by the request's technician, and by no one else."""
+        reason = super()._qms_role_refusal(name)
+        if reason or name != "done" or self.env.uid == SUPERUSER_ID or self.technician_id == self.env.user:
+            return reason
+        return self.env._("Only the technician of %(request)s (%(technician)s) reports the work done.",
+                          request=self.display_name, technician=self.technician_id.name or "?")
+
+    def _qms_stage_refusal(self, name):
+        if name == "accept" and self.state == "planned":
+            return self.env._("%s cannot be accepted by the customer before the service is done.", self.name)
+        return super()._qms_stage_refusal(name)
+
     def action_done(self):
         """The technician has installed, commissioned or trained."""
-        self._ensure_state("planned")
-        for request in self:
-            if not request.work_notes:
-                raise UserError(self.env._("Describe the work done for %s.", request.name))
-            request.write({"state": "done", "done_by_id": self.env.uid, "done_date": fields.Datetime.now()})
-        return True
+        return self._qms_take("done")
 
-    @workflow_step
+    def _check_can_done(self, vals):
+        if not self.work_notes:
+            raise UserError(self.env._("Describe the work done for %s.", self.name))
+
     def action_accept(self):
-        """The customer accepts the service: this closes the request."""
+        """The customer accepts the service: ask who accepted, and when; this closes the request."""
         for request in self:
-            if request.state != "done":
-                raise UserError(self.env._(
-                    "%s cannot be accepted by the customer before the service is done.", request.name))
-            if not request.acceptance_name or not request.acceptance_date:
-                raise UserError(self.env._(
-                    "%s: record who accepted the service for the customer, and when.", request.name))
-            request.write({"state": "accepted", "accepted_recorded_by_id": self.env.uid})
-        return True
+            reason = request._qms_stage_refusal("accept") or request._qms_role_refusal("accept")
+            if reason:
+                raise UserError(reason)
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Customer Acceptance"),
+            "res_model": "qms.service.acceptance",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_request_ids": self.ids},
+        }
 
-    @workflow_step
+    def _do_accept(self, name, date, remarks=False):
+        """Record the customer's acceptance; called by the acceptance wizard."""
+        return self._qms_take("accept", acceptance_name=name, acceptance_date=date, acceptance_remarks=remarks)
+
+    def _check_can_accept(self, vals):
+        if not (vals.get("acceptance_name") or "").strip() or not vals.get("acceptance_date"):
+            raise UserError(self.env._(
+                "%s: record who accepted the service for the customer, and when.", self.name))
+
     def action_cancel(self):
-        self._ensure_state("planned", "done")
-        self.write({"state": "cancel"})
-        return True
+        return self._qms_take("cancel")
 
-    @workflow_step
     def action_reset_planned(self):
-        self._ensure_state("cancel")
-        self.write({"state": "planned"})
-        return True
+        return self._qms_take("reset_planned")
 
     def action_view_sale_order(self):
         self.ensure_one()

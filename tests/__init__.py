@@ -30,3 +30,4 @@ from . import test_attack_portal
 from . import test_communication_plan_reminder
 from . import test_demo
 from . import test_attack
+from . import test_attack_communication

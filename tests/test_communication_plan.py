@@ -77,7 +77,7 @@ class TestCommunicationPlan(QmsCommunicationCommon):
         lines = [self._line(plan, method=method, month=str(month)) for month, method in enumerate(methods, 1)]
         self._communication(plan_line_id=lines[0].id)
         self._communication(plan_line_id=lines[1].id, channel="email")
-        lines[2].state = "missed"
+        self.env["qms.communication.plan.line"]._cron_mark_missed(today=date(self.YEAR, 4, 1))  # March passed
         lines[4].action_cancel()
         self.assertEqual((plan.done_count, plan.planned_count, plan.missed_count, plan.line_count), (2, 1, 1, 4))
         self.assertAlmostEqual(plan.progress, 50.0)
@@ -202,7 +202,10 @@ class TestCommunicationPlan(QmsCommunicationCommon):
             self._line(plan, method="evaluation")
         with self.assertRaises(UserError):
             line.unlink()
-        line.state = "missed"
+        with self.assertRaisesRegex(UserError, "not missed yet"):
+            line.state = "missed"
+        with freeze_time(f"{self.YEAR}-04-05"):
+            line.state = "missed"
         line.action_reset()
         self.assertEqual((line.month, line.state), ("3", "planned"))
         with self.assertRaises(UserError):

@@ -69,12 +69,18 @@ class TestServiceRequest(QmsCommon):
         request.write({"work_notes": "Installed and levelled.", "technician_id": self.production.id})
         request.with_user(self.production).action_done()
         self.assertEqual((request.state, request.done_by_id), ("done", self.production))
+        # the button asks who accepted, and when: the acceptance is written with its step only
+        self.assertEqual(request.action_accept()["res_model"], "qms.service.acceptance")
+        Acceptance = self.env["qms.service.acceptance"]
         with self.assertRaises(UserError):
-            request.action_accept()  # who accepted?
-        request.write({"acceptance_name": "Mr Wang", "acceptance_date": fields.Date.today(),
-                       "acceptance_remarks": "Runs fine."})
-        request.action_accept()
-        self.assertEqual(request.state, "accepted")
+            request._do_accept("", fields.Date.today())  # who accepted?
+        with self.assertRaises(UserError):
+            request.write({"acceptance_name": "Mr Wang"})
+        Acceptance.with_user(self.sales).create({
+            "request_ids": request.ids, "acceptance_name": "Mr Wang", "acceptance_date": fields.Date.today(),
+            "acceptance_remarks": "Runs fine."}).action_accept()
+        self.assertEqual((request.state, request.accepted_recorded_by_id), ("accepted", self.sales))
+        self.assertTrue(request.accepted_recorded_date)
         with self.assertRaises(UserError):
             request.write({"acceptance_remarks": "changed"})
         html = self.env["ir.actions.report"]._render_qweb_html(
@@ -94,10 +100,12 @@ class TestServiceRequest(QmsCommon):
             with self.assertRaises(UserError):
                 as_sales.write(vals)
         self.assertEqual(request.state, "planned")
-        request.write({"work_notes": "Installed.", "acceptance_name": "Mr Wang",
-                       "acceptance_date": fields.Date.today()})
+        request.write({"work_notes": "Installed."})
+        with self.assertRaises(AccessError):
+            as_sales.action_done()  # only the request's technician reports the work done
+        request.technician_id = self.sales
         as_sales.action_done()
-        as_sales.action_accept()
+        as_sales._do_accept("Mr Wang", fields.Date.today())
         with self.assertRaises(UserError):
             as_sales.with_context(qms_service_workflow=True).write({"acceptance_name": "Someone else"})
         self.assertEqual(request.acceptance_name, "Mr Wang")
