@@ -5,14 +5,15 @@ from datetime import date, datetime
 import pytz
 from markupsafe import Markup, escape
 
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.addons.base.models.res_partner import _tz_get
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL
 
 from .ir_actions_report import self_contained_pdf
-from .qms_input_guard import IN_WORKFLOW_STEP, check_input, workflow_step
+from .qms_input_guard import check_input
+from .qms_workflow_mixin import Gate, Step
 
 # Who signs which kind of report (clause 4.3.3 and 4.4.3): the signature fields and the role
 # each one needs.
@@ -25,8 +26,33 @@ SIGNATURES = {
         ("mgmt_rep_sign", "qms_customer.group_qms_management_representative"),
     ),
 }
-# Fields that may still be written once the figures are frozen (until the report is presented).
-REVIEW_FIELDS = {"review_date", "review_notes"}
+SUPERVISOR = "qms_customer.group_qms_sales_supervisor"
+QUALITY = "qms_customer.group_qms_quality"
+MGMT_REP = "qms_customer.group_qms_management_representative"
+# Clauses 4.3.3 and 4.4.3, the transition table of a yearly report: submitted (figures and PDF
+# frozen) by an author, signed by each signing role of its kind, approved once every signature is
+# there, presented at the management review.
+STEPS = {
+    "submit": Step(("draft",), "submitted", group=(SUPERVISOR, QUALITY, MGMT_REP),
+                   stamp=("submitted_by_id", "submitted_date"), check="_check_can_submit",
+                   prepare="_prepare_figures_vals", then="_after_submit"),
+    "sign_supervisor": Step(("submitted",), None, group=SUPERVISOR,
+                            stamp=("supervisor_sign_id", "supervisor_sign_date"),
+                            check="_check_can_sign", then="_after_sign"),
+    "sign_quality": Step(("submitted",), None, group=QUALITY, stamp=("quality_sign_id", "quality_sign_date"),
+                         check="_check_can_sign", then="_after_sign"),
+    "sign_mgmt_rep": Step(("submitted",), None, group=MGMT_REP, stamp=("mgmt_rep_sign_id", "mgmt_rep_sign_date"),
+                          check="_check_can_sign", then="_after_sign"),
+    "approve": Step(("submitted",), "approved", check="_check_all_signed", then="_freeze_pdf"),
+    "present": Step(("approved",), "presented", group=(SUPERVISOR, QUALITY, MGMT_REP),
+                    stamp=("presented_by_id", "presented_date"), check="_check_can_present", then="_freeze_pdf"),
+}
+# What is written while the report stands where: its definition while a draft, the management
+# review's date and notes until it is presented.
+GATES = {
+    "definition": Gate(("draft",), ("kind", "year", "company_id", "close_target_days", "tz", "satisfaction_analysis")),
+    "review": Gate(("draft", "submitted", "approved"), ("review_date", "review_notes")),
+}
 TOP = 5
 # The copies of the PDF a report keeps from its submission on: for the state it has just reached,
 # the field pointing to that copy and the field keeping its SHA-256. ir.attachment refuses to
@@ -51,13 +77,11 @@ class QmsAnnualReport(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin", "qms.workflow.mixin"]
     _order = "year desc, kind, id desc"
     _check_company_auto = True
-    # written by the steps only (workflow_step); refused from any other write by check_input
-    _qms_workflow_fields = (
-        "state", "figures_json", "figures_date", "has_data", "pdf_attachment_id", "submitted_by_id",
-        "submitted_date", "supervisor_sign_id", "supervisor_sign_date", "quality_sign_id", "quality_sign_date",
-        "mgmt_rep_sign_id", "mgmt_rep_sign_date", "presented_by_id",
-        *(name for copy in FROZEN_COPIES.values() for name in copy),
-    )
+    _qms_steps = STEPS
+    _qms_gates = GATES
+    # computed and frozen by the server (sudo), never written by a client
+    _qms_server_fields = ("figures_json", "figures_date", "has_data", *FROZEN_FILE_FIELDS,
+                          *(sha for _field, sha in FROZEN_COPIES.values()))
 
     name = fields.Char(compute="_compute_name", store=True)
     kind = fields.Selection([
@@ -102,6 +126,14 @@ class QmsAnnualReport(models.Model):
     review_date = fields.Date(string="Management Review Date", copy=False, tracking=True)
     review_notes = fields.Text(string="Management Review Notes", copy=False)
     presented_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    presented_date = fields.Datetime(string="Presented On", readonly=True, copy=False)
+    can_submit = fields.Boolean(compute="_compute_can_steps")
+    can_sign_supervisor = fields.Boolean(compute="_compute_can_steps")
+    can_sign_quality = fields.Boolean(compute="_compute_can_steps")
+    can_sign_mgmt_rep = fields.Boolean(compute="_compute_can_steps")
+    can_present = fields.Boolean(compute="_compute_can_steps")
+    can_edit_definition = fields.Boolean(compute="_compute_can_edit_gates")
+    can_edit_review = fields.Boolean(compute="_compute_can_edit_gates")
     # the frozen copies (restrict: not even a database-level delete removes one)
     submitted_pdf_id = fields.Many2one(
         "ir.attachment", string="Submitted Copy", readonly=True, copy=False, ondelete="restrict")
@@ -154,7 +186,7 @@ class QmsAnnualReport(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        check_input(self, vals_list, creating=True)
+        check_input(self, vals_list)
         for vals in vals_list:
             self._check_duplicate(
                 vals.get("kind") or "complaint", vals.get("company_id") or self.env.company.id,
@@ -163,30 +195,20 @@ class QmsAnnualReport(models.Model):
 
     def write(self, vals):
         check_input(self, [vals])
-        in_step = IN_WORKFLOW_STEP.get()
-        if not in_step:
-            changed = {name for name in vals if not name.startswith(("message_", "activity_"))}
-            for report in self:
-                if report.state == "draft":
-                    continue
-                if report.state == "presented" or changed - REVIEW_FIELDS:
-                    raise UserError(self.env._(
-                        "%s is frozen since its submission: its figures and PDF can no longer be changed.",
-                        report.name))
         if {"kind", "company_id", "year"} & set(vals):
             for report in self:
                 report._check_duplicate(
                     vals.get("kind", report.kind), vals.get("company_id", report.company_id.id),
                     vals.get("year", report.year), exclude_ids=report.ids)
         res = super().write(vals)
-        if {"kind", "year", "company_id", "close_target_days", "tz"} & set(vals) and not in_step:
-            self._drop_figures()
+        if {"kind", "year", "company_id", "close_target_days", "tz"} & set(vals):
+            # stale figures of a draft are dropped; they are recomputed on demand
+            self.filtered(lambda r: r.state == "draft").sudo().write({"figures_json": False, "has_data": False})
         return res
 
-    @workflow_step
-    def _drop_figures(self):
-        # stale figures of a draft are dropped; they are recomputed on demand
-        self.write({"figures_json": False, "has_data": False})
+    @api.constrains("state", *{name for step in STEPS.values() for name in step.stamp})
+    def _check_stage_stamps(self):
+        self._qms_check_required_stamps(self)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft(self):
@@ -195,19 +217,24 @@ class QmsAnnualReport(models.Model):
                 "A submitted report is a record of the management review: it cannot be deleted."))
 
     # --- the figures ----------------------------------------------------------------------------
-    @workflow_step
     def action_compute(self):
-        """Recompute the figures of a draft."""
+        """Recompute the figures of a draft (a preview: submitting computes them again and freezes them)."""
         for report in self:
             if report.state != "draft":
                 raise UserError(self.env._("%s is frozen: its figures are recomputed only in draft.", report.name))
-            figures = report._compute_figures()
-            report.write({
-                "figures_json": json.dumps(figures, sort_keys=True),
-                "figures_date": fields.Datetime.now(),
-                "has_data": bool(figures.get("total") or figures.get("cancelled")),
-            })
+            report.check_access("write")
+            # the figures are the server's: written in sudo, which no client can reach
+            report.sudo().write(report._prepare_figures_vals())
         return True
+
+    def _prepare_figures_vals(self):
+        self.ensure_one()
+        figures = self._compute_figures()
+        return {
+            "figures_json": json.dumps(figures, sort_keys=True),
+            "figures_date": fields.Datetime.now(),
+            "has_data": bool(figures.get("total") or figures.get("cancelled")),
+        }
 
     def _get_figures(self):
         self.ensure_one()
@@ -326,36 +353,32 @@ class QmsAnnualReport(models.Model):
                 stats["earlier_attempts"] += count * (revision - 1)
         return stats
 
-    # --- the procedure: submit (freeze), sign, present ------------------------------------------
-    def _ensure_one_of(self, group_xmlids):
-        if self.env.is_superuser() or any(self.env.user.has_group(g) for g in group_xmlids):
-            return
-        raise AccessError(self.env._("You do not hold a role that may do this step of the annual report."))
-
+    # --- the procedure: submit (freeze), sign, present (STEPS) -------------------------------------
     def _author_groups(self):
         self.ensure_one()
         return [group for _field, group in SIGNATURES[self.kind]]
 
-    @workflow_step
+    def _check_author(self, groups):
+        if self.env.uid != SUPERUSER_ID and not any(self.env.user.has_group(g) for g in groups):
+            raise AccessError(self.env._("You do not hold a role that may do this step of %s.", self.name))
+
     def action_submit(self):
         """Freeze the figures and the PDF; the report then waits for its signatures."""
-        self._ensure_state("draft")
-        for report in self:
-            report._ensure_one_of(report._author_groups())
-            report.action_compute()
-            report.write({"state": "submitted", "submitted_by_id": self.env.uid,
-                                    "submitted_date": fields.Datetime.now()})
-            report._freeze_pdf()
-            if report.kind == "complaint":
-                if not report.has_data:
-                    report.message_post(body=self.env._("No complaint was received in %s.", report.year))
-                continue
-            # 4.4.3: the management representative reports customer satisfaction to the general manager
-            if not report.has_data:
-                report.message_post(body=self.env._("No customer satisfaction score was recorded in %s.",
-                                                    report.year))
-            report._notify_general_manager()
-        return True
+        return self._qms_take("submit")
+
+    def _check_can_submit(self, vals):
+        self._check_author(self._author_groups())
+
+    def _after_submit(self):
+        self._freeze_pdf()
+        if self.kind == "complaint":
+            if not self.has_data:
+                self.message_post(body=self.env._("No complaint was received in %s.", self.year))
+            return
+        # 4.4.3: the management representative reports customer satisfaction to the general manager
+        if not self.has_data:
+            self.message_post(body=self.env._("No customer satisfaction score was recorded in %s.", self.year))
+        self._notify_general_manager()
 
     def _pdf_attachment_name(self):
         """File name of the frozen PDF: the copy made on submission, the signed copy, then the
@@ -367,7 +390,6 @@ class QmsAnnualReport(models.Model):
             return self.env._("%s (presented).pdf", self.name)
         return self.env._("%s (signed).pdf", self.name)
 
-    @workflow_step
     def _freeze_pdf(self):
         """Render the PDF from the frozen figures and keep it. Earlier copies stay attached."""
         self.ensure_one()
@@ -385,56 +407,50 @@ class QmsAnnualReport(models.Model):
             "mimetype": "application/pdf" if report_type == "pdf" else "text/html",
         })
         copy_field, sha_field = FROZEN_COPIES[self.state]
-        # the step has checked the role; the presenter may no longer write a presented report
+        # the server's own files: written in sudo, after the step checked the role
         self.sudo().write({"pdf_attachment_id": attachment.id, copy_field: attachment.id,
                            sha_field: hashlib.sha256(content).hexdigest()})
 
-    @workflow_step
-    def _sign(self, field):
-        self._ensure_state("submitted")
-        for report in self:
-            group = dict(SIGNATURES[report.kind]).get(field)
-            if not group:
-                raise UserError(self.env._("This signature does not belong to %s.", report.name))
-            report._ensure_one_of([group])
-            if report[f"{field}_id"]:
-                raise UserError(self.env._("%s is already signed for this role.", report.name))
-            vals = {f"{field}_id": self.env.uid, f"{field}_date": fields.Datetime.now()}
-            signed = all(report[f"{name}_id"] or name == field for name, _group in SIGNATURES[report.kind])
-            if signed:
-                vals["state"] = "approved"
-            report.write(vals)
-            if signed:
-                # auditors get the copy that carries every signature; the submitted copy stays attached
-                report._freeze_pdf()
-            report.message_post(body=self.env._("Signed by %s.", self.env.user.name))
-        return True
+    def _signature_of(self, vals):
+        return next(name for names in SIGNATURES.values() for name, _group in names if f"{name}_id" in vals)
+
+    def _check_can_sign(self, vals):
+        field = self._signature_of(vals)
+        if field not in dict(SIGNATURES[self.kind]):
+            raise UserError(self.env._("This signature does not belong to %s.", self.name))
+        if self[f"{field}_id"]:
+            raise UserError(self.env._("%s is already signed for this role.", self.name))
+
+    def _after_sign(self):
+        self.message_post(body=self.env._("Signed by %s.", self.env.user.name))
+        if all(self[f"{name}_id"] for name, _group in SIGNATURES[self.kind]):
+            # auditors get the copy that carries every signature; the submitted copy stays attached
+            self.sudo()._qms_take("approve")
+
+    def _check_all_signed(self, vals):
+        if not all(self[f"{name}_id"] for name, _group in SIGNATURES[self.kind]):
+            raise UserError(self.env._("%s is approved once every signature is there.", self.name))
 
     def action_sign_supervisor(self):
         """The Sales supervisor co-signs the complaint summary report."""
-        return self._sign("supervisor_sign")
+        return self._qms_take("sign_supervisor")
 
     def action_sign_quality(self):
         """The Quality department co-signs the complaint summary report."""
-        return self._sign("quality_sign")
+        return self._qms_take("sign_quality")
 
     def action_sign_mgmt_rep(self):
         """The management representative signs the satisfaction report."""
-        return self._sign("mgmt_rep_sign")
+        return self._qms_take("sign_mgmt_rep")
 
-    @workflow_step
     def action_present(self):
         """The report was presented at the management review."""
-        self._ensure_state("approved")
-        for report in self:
-            report._ensure_one_of([*report._author_groups(), "qms_customer.group_qms_management_representative"])
-            if not report.review_date:
-                raise UserError(self.env._("Give the date of the management review where %s was presented.",
-                                           report.name))
-            report.write({"state": "presented", "presented_by_id": self.env.uid})
-            # what the auditors see: the report as presented, with the review's date
-            report._freeze_pdf()
-        return True
+        return self._qms_take("present")
+
+    def _check_can_present(self, vals):
+        self._check_author([*self._author_groups(), MGMT_REP])
+        if not self.review_date:
+            raise UserError(self.env._("Give the date of the management review where %s was presented.", self.name))
 
     def action_view_pdf(self):
         self.ensure_one()

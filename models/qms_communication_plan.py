@@ -86,7 +86,7 @@ class QmsCommunicationPlan(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        check_input(self, vals_list, creating=True)
+        check_input(self, vals_list)
         return super().create(vals_list)
 
     def write(self, vals):

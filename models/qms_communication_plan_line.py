@@ -157,7 +157,7 @@ class QmsCommunicationPlanLine(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        check_input(self, vals_list, creating=True)
+        check_input(self, vals_list)
         lines = super().create(vals_list)
         lines._check_plan_editable()
         return lines

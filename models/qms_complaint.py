@@ -475,7 +475,7 @@ class QmsComplaint(models.Model):
     # --- creation and edits ---------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
-        check_input(self, vals_list, creating=True)  # what the caller sent, before numbering
+        check_input(self, vals_list)  # what the caller sent, before numbering
         by_company = {}
         for vals in vals_list:
             if vals.get("name", "/") != "/" and self.env.uid != SUPERUSER_ID:

@@ -185,7 +185,7 @@ class QmsComplaintLine(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        check_input(self, vals_list, creating=True)
+        check_input(self, vals_list)
         lines = super().create(vals_list)
         if self.env.uid != SUPERUSER_ID:  # the system loads slips with their lines in any stage
             lines._check_complaint_editable()

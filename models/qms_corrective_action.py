@@ -131,7 +131,7 @@ class QmsCorrectiveAction(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        check_input(self, vals_list, creating=True)
+        check_input(self, vals_list)
         for vals in vals_list:
             complaint = self.env["qms.complaint"].browse(vals.get("complaint_id")).exists()
             if not complaint:

@@ -113,7 +113,7 @@ class QmsCustomerVisit(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        check_input(self, vals_list, creating=True)
+        check_input(self, vals_list)
         for vals in vals_list:
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].next_by_code("qms.customer.visit") or "/"

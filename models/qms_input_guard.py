@@ -1,21 +1,18 @@
-import contextvars
-import functools
 import math
 
 from odoo import models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import ValidationError
+
+from .qms_input_limits import check_references
 
 # PostgreSQL "integer" columns: a bigger Python int makes the INSERT fail with a DataError, which
 # the RPC layer reports as an internal server error instead of a message the user can act on.
 PG_INT_MIN, PG_INT_MAX = -(2 ** 31), 2 ** 31 - 1
-# Set while a workflow button runs: only then may the stage, the number and the gate stamps change.
-# A context variable, not an Odoo context key, because a json/2 client chooses its context.
-IN_WORKFLOW_STEP = contextvars.ContextVar("qms_in_workflow_step", default=False)
 SCALAR_TYPES = ("char", "text", "html", "integer", "float", "monetary", "boolean", "selection",
                 "date", "datetime", "many2one")
 
 
-def check_input(self, vals_list, creating=False):
+def check_input(self, vals_list):
     """Turns malformed values sent by an external client (json/2, import, a buggy script) into a
     translated ValidationError before anything is written.
 
@@ -26,7 +23,6 @@ def check_input(self, vals_list, creating=False):
     for vals in vals_list:
         if not isinstance(vals, dict):
             raise ValidationError(self.env._("Expected a record's values, got %s.", type(vals).__name__))
-        _check_workflow_fields(self, vals, creating)
         for name, value in vals.items():
             field = self._fields.get(name)
             if field is None or value is False or value is None:
@@ -35,22 +31,7 @@ def check_input(self, vals_list, creating=False):
                 _check_commands(self, field, value)
             elif field.type in SCALAR_TYPES:
                 _check_value(self, field, value)
-    __import__("odoo.addons.qms_customer.models.qms_input_limits", fromlist=["_"]).check_references(self, vals_list)
-
-
-def _check_workflow_fields(self, vals, creating):
-    if IN_WORKFLOW_STEP.get() or self.env.su or self.env.user._is_system():
-        return  # a button, sudo() inside the addon, XML data, or an administrator repairing data
-    touched = set(getattr(self, "_qms_workflow_fields", ())) & set(vals)
-    if creating and vals.get("name", "/") == "/":
-        touched.discard("name")
-    if creating and "state" in touched and vals["state"] == self._fields["state"].default(self):
-        touched.discard("state")
-    if touched:
-        field = self._fields[sorted(touched)[0]]
-        raise UserError(self.env._(
-            "\"%(field)s\" is set by the workflow buttons of %(model)s and cannot be written directly.",
-            field=field._description_string(self.env), model=self._description))
+    check_references(self, vals_list)
 
 
 def _check_commands(self, field, value):
@@ -102,16 +83,3 @@ def _check_value(self, field, value):
         field.convert_to_cache(value, self.browse(), validate=True)
     except (ValueError, TypeError) as exc:
         raise bad() from exc
-
-
-def workflow_step(method):
-    """Mark a workflow button (or what it triggers): while it runs, the stage, the number and the
-    gate stamps may be written. Everywhere else they are refused (see _check_workflow_fields)."""
-    @functools.wraps(method)
-    def step(self, *args, **kwargs):
-        token = IN_WORKFLOW_STEP.set(True)
-        try:
-            return method(self, *args, **kwargs)
-        finally:
-            IN_WORKFLOW_STEP.reset(token)
-    return step

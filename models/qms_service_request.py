@@ -110,7 +110,7 @@ class QmsServiceRequest(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        check_input(self, vals_list, creating=True)  # what the caller sent, before numbering
+        check_input(self, vals_list)  # what the caller sent, before numbering
         for vals in vals_list:
             if vals.get("name", "/") != "/" and self.env.uid != SUPERUSER_ID:
                 raise UserError(self.env._("A service request is numbered by the company's sequence, not by hand."))

@@ -30,3 +30,7 @@ def migrate(cr, version):
         cr.execute(SQL("UPDATE qms_annual_report SET %s = %s, %s = %s WHERE id = %s AND %s IS NULL",
                        SQL.identifier(field), attachment_id, SQL.identifier(sha_field), digest, report_id,
                        SQL.identifier(field)))
+    # the presentation is a step with its own stamp since 19.0.1.2.0: reports presented before
+    # were last written when they were presented
+    cr.execute("UPDATE qms_annual_report SET presented_date = write_date "
+               "WHERE state = 'presented' AND presented_date IS NULL")
