@@ -100,6 +100,14 @@ class IrAttachment(models.Model):
             if vals.keys() & {"name", "res_model", "res_id"}:
                 self._qms_check_not_posing_as_frozen(vals)
         self._qms_existing()._check_qms_complaint_evidence(vals)
+        if not self.env.su and vals.keys() & {"res_model", "res_id"}:
+            # a file moved into a closed slip's thread would be forged evidence (posting attaches
+            # files in sudo)
+            for attachment in self.sudo():
+                res_model, res_id = vals.get("res_model", attachment.res_model), vals.get("res_id", attachment.res_id)
+                if isinstance(res_id, int) and self.env["qms.complaint"]._qms_closed_evidence(res_model, [res_id]):
+                    raise UserError(self.env._(
+                        "%s cannot be moved into a closed complaint slip: its files are evidence.", attachment.name))
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)

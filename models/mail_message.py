@@ -1,6 +1,8 @@
 from odoo import api, models
 from odoo.exceptions import UserError
 
+from .qms_complaint import EVIDENCE_MODELS
+
 # What may still change on a message of a closed slip: who starred or pinned it, reactions, link
 # previews, notifications and the recipients the mail gateway sets on a reply it has just posted.
 # Its text, author, date, files, visibility and document stay as recorded.
@@ -17,6 +19,7 @@ class MailMessage(models.Model):
     # --- evidence of closed complaint slips (issue #11.3) ---------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_qms_thread_author(vals_list)
         messages = super().create(vals_list)
         # posting still completes a new message after creating it (its e-mail, the gateway's
         # recipients): only messages already in the thread before this transaction are evidence
@@ -35,6 +38,21 @@ class MailMessage(models.Model):
     def unlink(self):
         self._qms_existing()._check_qms_complaint_evidence()
         return super().unlink()
+
+    @api.model
+    def _check_qms_thread_author(self, vals_list):
+        """A message in a complaint slip's thread is written now, by its author: a client may not
+        post in the customer's name or back-date it (the mail gateway and the portal's token, which
+        run in sudo, name the sender themselves)."""
+        if self.env.su:
+            return
+        for vals in vals_list:
+            if vals.get("model") not in EVIDENCE_MODELS:
+                continue
+            if vals.get("date") or vals.get("author_id") not in (None, False, self.env.user.partner_id.id):
+                raise UserError(self.env._(
+                    "A message of a complaint slip is posted by its author, now: its author and date are not "
+                    "chosen by the client."))
 
     def _qms_existing(self):
         """The messages of ``self`` that were not created by the current transaction."""

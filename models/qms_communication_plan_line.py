@@ -38,7 +38,9 @@ STEPS = {
     "reopen": Step(("done",), "planned", clears=("communication_id",), check="_check_can_reopen"),
     "reopen_late": Step(("done",), "missed", clears=("communication_id",), check="_check_can_reopen_late"),
     "mark_missed": Step(("planned",), "missed", check="_check_can_mark_missed"),
-    "cancel": Step(("planned", "missed"), "cancel", group=SALES, check="_check_plan_open"),
+    # dropping an activity changes what the approved plan is measured against: the supervisor's
+    "cancel": Step(("planned", "missed"), "cancel", group="qms_customer.group_qms_sales_supervisor",
+                   check="_check_plan_open"),
     "reset": Step(("cancel", "missed"), "planned", group=SALES, check="_check_plan_open"),
 }
 # What Sales plans: written while the plan is a draft only (see _qms_closed_reason).
@@ -61,7 +63,7 @@ class QmsCommunicationPlanLine(models.Model):
     # a planned activity belongs to the plan it was written in
     _qms_fixed_fields = ("plan_id",)
     # claimed in SQL by the reminders (_claim_reminders), never written through the ORM
-    _qms_prepared_fields = ("reminded_user_id",)
+    _qms_server_fields = ("reminded_user_id",)
 
     plan_id = fields.Many2one("qms.communication.plan", required=True, ondelete="cascade", index=True)
     plan_state = fields.Selection(related="plan_id.state", string="Plan Status")

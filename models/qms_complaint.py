@@ -79,10 +79,11 @@ STEPS = {
     # 4.3.2 the result is not satisfactory: the departments reconsider (4.4.3 verification)
     "reconsider": Step(("verification",), "action", group=MGMT_REP,
                        stamp=("reconsidered_by_id", "reconsidered_date"),
-                       check="_check_can_reconsider", then="_after_reconsider"),
+                       check="_check_can_reconsider", prepare="_prepare_reconsider_vals", then="_after_reconsider"),
     "reinvestigate": Step(("verification",), "investigation", group=MGMT_REP,
                           stamp=("reconsidered_by_id", "reconsidered_date"),
-                          check="_check_can_reconsider", then="_after_reconsider"),
+                          clears=("investigation_user_id", "investigation_date"),
+                          check="_check_can_reconsider", prepare="_prepare_reconsider_vals", then="_after_reconsider"),
     # 4.4.3 service verification by the management representative closes the slip
     "close": Step(("verification",), "done", group=MGMT_REP, stamp=("verified_by_id", "verified_date"),
                   check="_check_can_close", then="_after_close"),
@@ -103,7 +104,7 @@ GATES = {
     "verification": Gate(("verification",), ("verification_notes", "customer_satisfied"), group=MGMT_REP),
 }
 # What still moves on a closed or cancelled slip: the conversation with the customer.
-CLOSED_WRITABLE = ("access_token", "message_", "activity_", "portal_share_actions")
+CLOSED_WRITABLE = ("access_token", "message_", "activity_")
 
 
 # What a customer may attach on the portal: photos (and a PDF, e.g. a delivery note).
@@ -212,7 +213,8 @@ class QmsComplaint(models.Model):
     _primary_email = "email_from"
     _qms_steps = STEPS
     _qms_gates = GATES
-    _qms_server_fields = ("portal_user_id",)  # set by the portal intake (sudo), never by a client
+    # set by the server only (sudo): the portal intake, and the corrective actions a reconsideration awaits
+    _qms_server_fields = ("portal_user_id", "awaiting_revised_actions")
     _qms_fixed_fields = ("name", "company_id")  # a slip keeps its number, and the company that gave it
 
     name = fields.Char(string="Number", readonly=True, copy=False, default="/", index="trigram")
@@ -326,6 +328,9 @@ class QmsComplaint(models.Model):
         string="Reconsidered On", readonly=True, copy=False,
         help="Last time the management representative sent the slip back because the customer was not satisfied.")
 
+    awaiting_revised_actions = fields.Boolean(
+        readonly=True, copy=False,
+        help="Reconsidered: the slip waits for a corrective action approved since, new or revised (4.3.2).")
     cancel_reason = fields.Text(readonly=True, copy=False)
     cancelled_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     cancelled_date = fields.Datetime(readonly=True, copy=False)
@@ -620,6 +625,9 @@ class QmsComplaint(models.Model):
             self.received_by_id, self.env._("Find the real cause of %s with the customer", self.name))
 
     def _check_actions_implemented(self, vals):
+        if self.awaiting_revised_actions:
+            raise UserError(self.env._(
+                "%s was reconsidered: a new or revised corrective action must be approved first.", self.name))
         actions = self.corrective_action_ids.filtered(lambda a: a.state != "cancel")
         if not actions or any(a.state not in ("implemented", "effective") for a in actions):
             raise UserError(self.env._(
@@ -687,6 +695,13 @@ class QmsComplaint(models.Model):
         if self.customer_satisfied != "no":
             raise UserError(self.env._(
                 "Record that the customer of %s is not satisfied before reconsidering.", self.name))
+
+    def _prepare_reconsider_vals(self):
+        # the verification that found the customer not satisfied stays in the history
+        self.message_post(body=self.env._("Verification: the customer is not satisfied. %s",
+                                          self.verification_notes or ""))
+        return {"customer_satisfied": False, "verification_notes": False,
+                "awaiting_revised_actions": self.company_responsible}
 
     def _after_reconsider(self):
         self._close_review_activities(self.env._("Reconsidered"))

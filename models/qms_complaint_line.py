@@ -200,6 +200,9 @@ class QmsComplaintLine(models.Model):
         for line in self:
             line.display_name = f"{line.complaint_id.name or ''} · {line.product_id.display_name or ''}"
 
+    def _qms_create_step_state(self, vals):
+        return self.env["qms.complaint"].browse(vals.get("complaint_id")).exists().state
+
     def _qms_step_state(self):
         self.ensure_one()
         return self.complaint_id.state
@@ -343,9 +346,13 @@ class QmsComplaintLine(models.Model):
                 != set(REMEDY_DOCUMENTS[remedy]):
             raise UserError(self.env._("%s: a remedy is given with the documents it creates, by its button.",
                                        self.product_id.display_name))
+        # the documents exist only if the remedy's button created them for this slip, after checking
+        # the windows, the override and the quantities (qms_complaint_id is the buttons' own): each
+        # serves one line
         for name in REMEDY_DOCUMENTS[remedy]:
             document = self[name].browse(vals[name]).sudo().exists()
-            if not document or document.qms_complaint_id != self.complaint_id:
+            used = self.sudo().search_count([(name, "=", document.id), ("id", "!=", self.id)], limit=1)
+            if not document or document.qms_complaint_id != self.complaint_id or used:
                 raise UserError(self.env._(
                     "%(product)s: the %(document)s given was not created for %(slip)s.",
                     product=self.product_id.display_name, slip=self.complaint_id.name,

@@ -194,6 +194,8 @@ class QmsCorrectiveAction(models.Model):
             raise UserError(self.env._("%s is not waiting for corrective actions.", self.complaint_id.name))
 
     def _after_approve(self):
+        if self.complaint_id.awaiting_revised_actions:  # the reconsidered slip has its new attempt
+            self.complaint_id.sudo().write({"awaiting_revised_actions": False})
         self._schedule_for_department(
             self.implementing_department_id, self.env._("Carry out corrective action %s", self.name))
 

@@ -23,6 +23,8 @@ class QmsCustomerRequirement(models.Model):
     """
 
     _name = "qms.customer.requirement"
+    _inherit = ["qms.workflow.mixin"]
+    _qms_fixed_fields = ("visit_id", "communication_id")  # a requirement stays with where it was heard
     _description = "Customer Requirement"
     _order = "date desc, id desc"
 

@@ -1,12 +1,23 @@
 from odoo import fields, models
 
+from .qms_workflow_mixin import Gate
+
+# A visitor is part of the visit's record: written by Sales while the visit is being recorded.
+GATES = {
+    "reception": Gate(("draft",), ("sequence", "name", "title", "contact", "contact_id"),
+                      group="qms_customer.group_qms_sales"),
+}
+
 
 class QmsCustomerVisitVisitor(models.Model):
     """A person who came with a customer visit: name, title and how to reach them."""
 
     _name = "qms.customer.visit.visitor"
     _description = "Customer Visitor"
+    _inherit = ["qms.workflow.mixin"]
     _order = "visit_id, sequence, id"
+    _qms_gates = GATES
+    _qms_fixed_fields = ("visit_id",)
 
     visit_id = fields.Many2one("qms.customer.visit", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="visit_id.company_id", store=True)
@@ -15,3 +26,13 @@ class QmsCustomerVisitVisitor(models.Model):
     title = fields.Char(string="Job Title")
     contact = fields.Char(help="Phone, e-mail or any other way to reach this visitor.")
     contact_id = fields.Many2one("res.partner", string="Contact Card")
+
+    def _qms_step_state(self):
+        self.ensure_one()
+        return self.visit_id.state
+
+    def _qms_state_labels(self):
+        return self.visit_id._qms_state_labels()
+
+    def _qms_create_step_state(self, vals):
+        return self.env["qms.customer.visit"].browse(vals.get("visit_id")).exists().state

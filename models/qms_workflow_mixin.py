@@ -332,6 +332,9 @@ class QmsWorkflowMixin(models.AbstractModel):
         if self._qms_loading_data():
             return super().write(vals)
         self._qms_check_fixed_fields(vals)
+        if self.env.uid != SUPERUSER_ID:
+            self._qms_check_derived_fields(vals)
+            self._qms_check_company(vals)
         self._qms_check_gate_fields(vals)
         plan = self._qms_check_step_vals(vals)
         plain = self.browse([record.id for record, name, _vals in plan if name is None])
@@ -356,6 +359,8 @@ class QmsWorkflowMixin(models.AbstractModel):
         protected = self._qms_step_only_fields()
         initial = self._fields["state"].default(self) if "state" in self._fields else None
         for vals in vals_list:
+            self._qms_check_derived_fields(vals)
+            self._qms_check_create_gates(vals)
             sent = protected & {name for name, value in vals.items() if value}
             if "state" in sent and vals["state"] == initial:
                 sent.discard("state")
@@ -365,6 +370,41 @@ class QmsWorkflowMixin(models.AbstractModel):
                     "\"%(field)s\" of a new %(model)s is written by the steps of the procedure only.",
                     field=field._description_string(self.env), model=self._description))
             self._qms_check_company(vals)
+
+    def _qms_check_derived_fields(self, vals):
+        """Stored fields that Odoo computes (a related customer, the departments the read rule
+        searches) are the server's: a client that wrote them would open records to others."""
+        if self.env.su:
+            return
+        for name in vals:
+            field = self._fields.get(name)
+            if field and field.store and (field.compute or field.related) and field.readonly and not field.inverse:
+                raise UserError(self.env._(
+                    "\"%(field)s\" of %(model)s is computed and cannot be written.",
+                    field=field._description_string(self.env), model=self._description))
+
+    def _qms_create_step_state(self, vals):
+        """The state a new record's gates are read against: its first state by default."""
+        return self._fields["state"].default(self) if "state" in self._fields else None
+
+    def _qms_check_create_gates(self, vals):
+        """A new record carries only the parts written at its first state, by their roles: another
+        role's part (a disposition, a verification) is written at its own gate, not on create or
+        copy."""
+        state = self._qms_create_step_state(vals)
+        for part in self._qms_gates.values():
+            given = [name for name in part.fields if vals.get(name)]
+            if not given:
+                continue
+            field = self._fields[given[0]]._description_string(self.env)
+            if state not in part.states:
+                raise UserError(self.env._(
+                    "\"%(field)s\" is written later in the procedure, not when a %(model)s is created.",
+                    field=field, model=self._description))
+            reason = self._qms_lacks_role(part.group, None)
+            if reason:
+                raise AccessError(self.env._(
+                    "%(reason)s The field \"%(field)s\" is not yours to write.", reason=reason, field=field))
 
     def _qms_check_company(self, vals):
         if "company_id" not in vals or self.env.su or self.env.uid == SUPERUSER_ID:

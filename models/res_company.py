@@ -53,7 +53,19 @@ class ResCompany(models.Model):
         self.env.cr.execute(SQL("UPDATE ir_sequence SET number_next = number_next WHERE id = %s", sequence.id),
                             log_exceptions=False)
         today = fields.Date.context_today(self)
-        return [sequence._next(sequence_date=today) for _i in range(count)]
+        year = self.env["ir.sequence.date_range"].sudo().search([
+            ("sequence_id", "=", sequence.id), ("date_from", "<=", today), ("date_to", ">=", today)], limit=1)
+        year = year or sequence._create_date_range_seq(today)
+        # the numbers of a batch in one UPDATE, as ir.sequence's no_gap does for one number
+        step = sequence.number_increment
+        year.flush_recordset(["number_next"])
+        self.env.cr.execute(SQL(
+            "UPDATE ir_sequence_date_range SET number_next = number_next + %s WHERE id = %s RETURNING number_next",
+            step * count, year.id))
+        following = self.env.cr.fetchone()[0]
+        year.invalidate_recordset(["number_next"])
+        sequence = sequence.with_context(ir_sequence_date=today, ir_sequence_date_range=year.date_from)
+        return [sequence.get_next_char(following - (count - index) * step) for index in range(count)]
 
     def _qms_complaint_sequence(self):
         self.ensure_one()

@@ -183,3 +183,98 @@ class TestAttackComplaint(QmsHttpCommon):
                             subtype_xmlid="mail.mt_comment")
         complaint.with_user(self.sales)._portal_ensure_token()
         self.assertTrue(complaint.access_token)
+
+
+@tagged("post_install", "-at_install")
+class TestAttackReview(QmsHttpCommon):
+    """Holes an adversarial review found after the transition table landed, each refused now."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.admin = cls.env.ref("base.user_admin")
+
+    def test_computed_fields_are_the_servers(self):
+        complaint = self._complaint()
+        self.assertRefused(self.sales, "qms.complaint", "write", ids=complaint.ids,
+                           vals={"commercial_partner_id": self.other_customer.id})
+        self.assertRefused(self.sales, "qms.complaint", "write", ids=complaint.ids,
+                           vals={"action_department_ids": [[6, 0, self.dep_warehouse.ids]]})
+        other = self.env["res.company"].create({"name": "Line Elsewhere"})
+        self.assertRefused(self.sales, "qms.complaint.line", "write", ids=complaint.line_ids.ids,
+                           vals={"company_id": other.id})
+        self.assertEqual((complaint.commercial_partner_id, complaint.action_department_ids.ids),
+                         (self.customer, []))
+        self.assertEqual(complaint.line_ids.company_id, complaint.company_id)
+
+    def test_create_and_copy_carry_no_other_roles_part(self):
+        values = {"partner_id": self.customer.id, "category": "service"}
+        for forged in ({"supervisor_comment": "Fine"}, {"quality_disposition": "Not our fault"},
+                       {"responsible_department_id": self.dep_warehouse.id}, {"customer_satisfied": "yes"},
+                       {"reply_text": "<p>Done</p>"}, {"investigation_cause": "Misuse"}):
+            with self.subTest(forged=forged):
+                self.assertRefused(self.sales, "qms.complaint", "create", vals_list=[dict(values, **forged)])
+        complaint = self._complaint()
+        self.assertRefused(self.sales, "qms.complaint", "copy", ids=complaint.ids,
+                           default={"quality_disposition": "Not our fault"})
+        slip = self._to_action(self._complaint())
+        self.assertRefused(self.quality, "qms.corrective.action", "create", vals_list=[{
+            "complaint_id": slip.id, "description": "x", "date_deadline": "2030-01-31",
+            "responsible_department_id": self.dep_production.id, "implementing_department_id": self.dep_production.id,
+            "verifying_department_id": self.dep_quality.id, "implementation_notes": "Already done"}])
+        self.assertFalse(slip.corrective_action_ids)
+
+    def test_remedy_documents_come_from_the_remedy_buttons_only(self):
+        complaint = self._to_quality_review(self._complaint())
+        line = complaint.line_ids
+        for user in (self.sales, self.admin):
+            self.assertRefused(user, "repair.order", "create", vals_list=[{
+                "product_id": line.product_id.id, "partner_id": self.customer.id, "qms_complaint_id": complaint.id}])
+        repair = self.env["repair.order"].create({"product_id": line.product_id.id, "partner_id": self.customer.id})
+        self.assertRefused(self.sales, "qms.complaint.line", "write", ids=line.ids,
+                           vals={"remedy_by_id": self.sales.id, "remedy": "repair", "repair_id": repair.id},
+                           message="not created for")
+        self.assertFalse(line.remedy)
+
+    def test_messages_and_files_of_a_slip_are_not_forged(self):
+        done = self._to_done(self._complaint())
+        for user in (self.sales, self.gm):
+            self.assertRefused(user, "mail.message", "create", vals_list=[{
+                "model": "qms.complaint", "res_id": done.id, "author_id": self.contact.id,
+                "date": "2020-01-01 10:00:00", "message_type": "email", "body": "I accept, no claim"}])
+        draft = self._complaint()
+        photo = self.env["ir.attachment"].create({
+            "name": "photo.png", "raw": b"\x89PNG\r\n", "res_model": "qms.complaint", "res_id": draft.id})
+        self.assertRefused(self.sales, "ir.attachment", "write", ids=photo.ids, vals={"res_id": done.id})
+        self.assertEqual(photo.res_id, draft.id)
+        cancelled = self._complaint()
+        cancelled.with_user(self.supervisor)._do_cancel("Twice")
+        self.assertRefused(self.sales, "qms.complaint", "write", ids=cancelled.ids, vals={"portal_share_actions": True})
+
+    def test_reconsidering_is_not_a_formality(self):
+        complaint = self._to_action(self._complaint())
+        action = self._add_action(complaint)
+        self._implement(action)
+        action.with_user(self.quality).action_verify_effective()
+        self._reply(complaint)
+        complaint.with_user(self.mgmt_rep).write({"verification_notes": "Unhappy", "customer_satisfied": "no"})
+        self.assertAccepted(self.mgmt_rep, "qms.complaint", "action_reconsider", ids=complaint.ids)
+        self.assertEqual((complaint.state, complaint.customer_satisfied), ("action", False))
+        # nothing reconsidered yet: the slip cannot move on to the answer
+        self.assertRefused(self.sales, "qms.complaint", "write", ids=complaint.ids, vals={"state": "reply"},
+                           message="reconsidered")
+        self.assertEqual(complaint.state, "action")
+
+    def test_visit_children_stay_with_their_visit(self):
+        Visit = self.env["qms.customer.visit"]
+        values = {"partner_id": self.customer.id, "date_start": "2030-04-14 09:00:00",
+                  "date_end": "2030-04-14 10:00:00", "place": "Room 1", "user_id": self.sales.id,
+                  "visitor_ids": [(0, 0, {"name": "Ms Li"})]}
+        first, second = Visit.with_user(self.sales).create(values), Visit.with_user(self.sales).create(values)
+        visitor = first.visitor_ids
+        self.assertRefused(self.sales, "qms.customer.visit.visitor", "write", ids=visitor.ids,
+                           vals={"visit_id": second.id})
+        first.with_user(self.sales).action_done()
+        self.assertRefused(self.sales, "qms.customer.visit.visitor", "write", ids=visitor.ids,
+                           vals={"name": "Mr Wang"})
+        self.assertEqual((visitor.visit_id, visitor.name), (first, "Ms Li"))

@@ -153,6 +153,10 @@ class TestComplaintWorkflow(QmsComplaintCommon):
         self.assertEqual(len(answers), 2, "the history keeps every answer")
         self.assertTrue(first)
         second.with_user(self.quality).action_verify_effective()
+        self.assertFalse(complaint.customer_satisfied, "the new answer is verified anew")
+        self.assertTrue(complaint.message_ids.filtered(lambda m: "Still unhappy" in (m.body or "")),
+                        "the first verification stays in the history")
+        complaint.with_user(self.mgmt_rep).write({"verification_notes": "Accepts the carrier", "customer_satisfied": "no"})
         complaint.with_user(self.mgmt_rep).action_close()  # still not satisfied, but reconsidered
         self.assertEqual(complaint.state, "done")
 
