@@ -156,7 +156,8 @@ class TestComplaintWorkflow(QmsComplaintCommon):
         self.assertFalse(complaint.customer_satisfied, "the new answer is verified anew")
         self.assertTrue(complaint.message_ids.filtered(lambda m: "Still unhappy" in (m.body or "")),
                         "the first verification stays in the history")
-        complaint.with_user(self.mgmt_rep).write({"verification_notes": "Accepts the carrier", "customer_satisfied": "no"})
+        complaint.with_user(self.mgmt_rep).write({"verification_notes": "Accepts the carrier",
+                                                  "customer_satisfied": "no"})
         complaint.with_user(self.mgmt_rep).action_close()  # still not satisfied, but reconsidered
         self.assertEqual(complaint.state, "done")
 
