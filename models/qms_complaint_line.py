@@ -201,7 +201,7 @@ class QmsComplaintLine(models.Model):
             line.display_name = f"{line.complaint_id.name or ''} · {line.product_id.display_name or ''}"
 
     def _qms_create_step_state(self, vals):
-        return self.env["qms.complaint"].browse(vals.get("complaint_id")).exists().state
+        return self.env["qms.complaint"].browse(vals.get("complaint_id")).state
 
     def _qms_step_state(self):
         self.ensure_one()

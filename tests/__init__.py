@@ -30,4 +30,5 @@ from . import test_attack_portal
 from . import test_communication_plan_reminder
 from . import test_demo
 from . import test_attack
+from . import test_procedure_http
 from . import test_attack_communication

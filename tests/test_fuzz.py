@@ -142,11 +142,14 @@ class TestFuzz(QmsCommon):
         return self.other.get(value, value) if isinstance(value, str) else value
 
     def _attempt(self, func, keep=False):
-        """Run func in a savepoint; return 'ok' or 'refused'; fail on any other exception."""
+        """Run func in a savepoint; return 'ok' (and the records are consistent) or 'refused' (with a
+        message); fail on any other exception."""
         try:
             with self.env.cr.savepoint():
                 func()
                 self.env.flush_all()
+                # accepted: then the records must still be consistent
+                self.assertEqual(self.env["qms.complaint"]._qms_integrity_problems(), [], "accepted, inconsistent")
                 if not keep:
                     raise _Rollback
         except _Rollback:
@@ -257,8 +260,11 @@ class TestFuzz(QmsCommon):
             slip = self.slips[state]
             for role in ROLES:
                 for field in ("state", "name", "company_id", "line_ids", "submitted_date"):
-                    self._attempt(lambda slip=slip, role=role, field=field: slip.with_user(
+                    outcome = self._attempt(lambda slip=slip, role=role, field=field: slip.with_user(
                         getattr(self, role)).write({field: False}), keep=True)
+                    # blanking the stage, the number, the company or a stamp is refused to everyone
+                    if field != "line_ids":
+                        self.assertEqual(outcome, "refused", (state, role, field))
         self._assert_consistent()
         slips = self.env["qms.complaint"].search([])
         self.assertEqual(len({(slip.company_id, slip.name) for slip in slips}), len(slips))
