@@ -278,3 +278,19 @@ class TestAttackReview(QmsHttpCommon):
         self.assertRefused(self.sales, "qms.customer.visit.visitor", "write", ids=visitor.ids,
                            vals={"name": "Mr Wang"})
         self.assertEqual((visitor.visit_id, visitor.name), (first, "Ms Li"))
+
+    def test_role_refusals_speak_the_users_language(self):
+        """Every step's role goes through one helper (qms.workflow.mixin._qms_lacks_role): its
+        refusals, for a role and for a department, read in the client's language."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        zh = {"lang": "zh_CN"}
+        slip = self._complaint()
+        slip.with_user(self.sales).action_submit()
+        self.assertRefused(self.sales, "qms.complaint", "action_supervisor_review", "仅限", ids=slip.ids, context=zh)
+        self.assertRefused(self.sales, "qms.complaint", "write", "仅限", ids=slip.ids,
+                           vals={"supervisor_comment": "ok"}, context=zh)
+        action = self._add_action(self._to_action(self._complaint()))
+        action.with_user(self.mgmt_rep).action_approve()
+        self.assertRefused(self.gm, "qms.corrective.action", "action_start", "部门的成员", ids=action.ids,
+                           context=zh)
+        self.assertEqual(action.state, "approved")
