@@ -2,6 +2,7 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import qms_workflow_mixin
+from . import qms_portal_allowlist_mixin
 from . import qms_complaint
 from . import qms_complaint_line
 from . import qms_corrective_action

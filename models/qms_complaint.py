@@ -3,7 +3,7 @@ from datetime import timedelta
 from markupsafe import Markup, escape
 
 from odoo import SUPERUSER_ID, api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL, email_normalize, format_date, html2plaintext, is_html_empty, plaintext2html
 from odoo.tools.mail import parse_contact_from_email
@@ -206,7 +206,8 @@ class QmsComplaint(models.Model):
 
     _name = "qms.complaint"
     _description = "Customer Complaint (Return) Slip"
-    _inherit = ["mail.thread", "mail.activity.mixin", "qms.workflow.mixin", "portal.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "qms.workflow.mixin", "portal.mixin",
+                "qms.portal.allowlist.mixin"]
     _order = "received_date desc, id desc"
     _check_company_auto = True
     _mail_post_access = "read"
@@ -734,13 +735,7 @@ class QmsComplaint(models.Model):
 
     def action_cancel(self):
         """Open the cancel wizard, which asks for the reason (Sales Supervisor only)."""
-        for complaint in self:
-            reason = complaint._qms_stage_refusal("cancel")
-            if reason:
-                raise UserError(reason)
-            reason = complaint._qms_role_refusal("cancel")
-            if reason:
-                raise AccessError(reason)
+        self._qms_ensure_can("cancel")
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Cancel Complaint"),
@@ -880,14 +875,6 @@ class QmsComplaint(models.Model):
         """Fields a portal user may read (all others are unreadable, unsearchable, unsortable), and
         write (none: the customer records a complaint through the portal form only)."""
         return PORTAL_READABLE_FIELDS, frozenset()
-
-    def _has_field_access(self, field, operation):
-        if not super()._has_field_access(field, operation):
-            return False
-        if not self.env.su and self.env.user.share:
-            readable, writable = self._portal_accessible_fields()
-            return field.name in (readable if operation == "read" else writable)
-        return True
 
     def _compute_access_url(self):
         for complaint in self:

@@ -1,5 +1,5 @@
 from odoo import SUPERUSER_ID, Command, api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from .qms_complaint import INTAKE_STATES, QUALITY, SALES
 from .qms_input_guard import check_input
@@ -45,7 +45,7 @@ class QmsComplaintLine(models.Model):
 
     _name = "qms.complaint.line"
     _description = "Complaint Line"
-    _inherit = ["qms.workflow.mixin"]
+    _inherit = ["qms.workflow.mixin", "qms.portal.allowlist.mixin"]
     _order = "complaint_id, sequence, id"
     _check_company_auto = True
     _qms_steps = STEPS
@@ -227,14 +227,6 @@ class QmsComplaintLine(models.Model):
         """Fields a portal user may read of a line, and write (none)."""
         return PORTAL_READABLE_FIELDS, frozenset()
 
-    def _has_field_access(self, field, operation):
-        if not super()._has_field_access(field, operation):
-            return False
-        if not self.env.su and self.env.user.share:
-            readable, writable = self._portal_accessible_fields()
-            return field.name in (readable if operation == "read" else writable)
-        return True
-
     # --- the windows --------------------------------------------------------------------------
     def _delivered_moves(self):
         self.ensure_one()
@@ -406,9 +398,7 @@ class QmsComplaintLine(models.Model):
     def _create_remedy(self, remedy):
         self.check_access("read")
         for line in self:
-            reason = line._qms_stage_refusal("remedy") or line._qms_role_refusal("remedy")
-            if reason:
-                raise AccessError(reason) if line._qms_role_refusal("remedy") else UserError(reason)
+            line._qms_ensure_can("remedy")
             line.sudo()._check_remedy_allowed(remedy)
             vals = getattr(line.sudo(), f"_create_remedy_{remedy}")()
             # the Sales user may not write lines past the intake: the step checked them above

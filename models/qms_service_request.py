@@ -171,10 +171,7 @@ class QmsServiceRequest(models.Model):
 
     def action_accept(self):
         """The customer accepts the service: ask who accepted, and when; this closes the request."""
-        for request in self:
-            reason = request._qms_stage_refusal("accept") or request._qms_role_refusal("accept")
-            if reason:
-                raise UserError(reason)
+        self._qms_ensure_can("accept")
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Customer Acceptance"),

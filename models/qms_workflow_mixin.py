@@ -182,14 +182,20 @@ class QmsWorkflowMixin(models.AbstractModel):
         step = self._qms_steps[name]
         return self._qms_lacks_role(step.group, step.department)
 
+    def _qms_ensure_can(self, name):
+        """Raise why step ``name`` cannot be taken here: at the wrong stage (UserError) or by the
+        wrong role (AccessError). What a button checks before it opens a wizard."""
+        for record in self:
+            reason = record._qms_stage_refusal(name)
+            if reason:
+                raise UserError(reason)
+            reason = record._qms_role_refusal(name)
+            if reason:
+                raise AccessError(reason)
+
     def _qms_check_step(self, name, vals):
         """Raise why the current user cannot take step ``name`` with ``vals`` on this record."""
-        reason = self._qms_stage_refusal(name)
-        if reason:
-            raise UserError(reason)
-        reason = self._qms_role_refusal(name)
-        if reason:
-            raise AccessError(reason)
+        self._qms_ensure_can(name)
         check = self._qms_steps[name].check
         if check:
             getattr(self, check)(vals)
@@ -254,12 +260,7 @@ class QmsWorkflowMixin(models.AbstractModel):
             vals[step.stamp[0]] = self.env.uid
         for record in self:
             # the button's own step first, so that its refusal names it; write() checks it all again
-            reason = record._qms_stage_refusal(name)
-            if reason:
-                raise UserError(reason)
-            reason = record._qms_role_refusal(name)
-            if reason:
-                raise AccessError(reason)
+            record._qms_ensure_can(name)
             record.write(dict(vals))  # one step per record: each is checked against its own state
         return True
 
