@@ -534,9 +534,11 @@ class QmsComplaint(models.Model):
                     "%s is closed with corrective actions not verified effective.", complaint.name))
 
     @api.ondelete(at_uninstall=False)
-    def _unlink_only_draft(self):
-        if any(complaint.state not in ("draft", "cancel") for complaint in self):
-            raise UserError(self.env._("Only recorded or cancelled complaint slips can be deleted."))
+    def _unlink_never(self):
+        # a deleted slip would leave a hole in the gap-free numbers (an auditor asks why it is
+        # missing) and take its evidence with it: a slip recorded by mistake is cancelled with a reason
+        raise UserError(self.env._(
+            "A complaint slip is never deleted: cancel it with the reason, and its number stays accounted for."))
 
     # --- who is told: one accountable person per gate -------------------------------------------
     def _accountable(self, role):

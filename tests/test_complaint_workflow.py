@@ -301,14 +301,16 @@ class TestComplaintWorkflow(QmsComplaintCommon):
         self.assertEqual(self.contact.qms_complaint_count, 1, "a contact counts its company's slips")
         self.assertEqual(self.order.action_view_qms_complaints()["domain"], [("sale_order_id", "=", self.order.id)])
 
-    def test_delete_only_draft(self):
-        complaint = self._complaint()
-        complaint.with_user(self.sales).action_submit()
-        with self.assertRaisesRegex(UserError, "deleted"):
-            complaint.with_user(self.supervisor).unlink()
-        draft = self._complaint()
-        draft.with_user(self.supervisor).unlink()
-        self.assertFalse(draft.exists())
+    def test_never_deleted(self):
+        """Numbers are gap-free: a slip recorded by mistake is cancelled, never deleted."""
+        submitted = self._complaint()
+        submitted.with_user(self.sales).action_submit()
+        draft, cancelled = self._complaint(), self._complaint()
+        cancelled.with_user(self.supervisor)._do_cancel("Recorded by mistake")
+        for slip in (submitted, draft, cancelled):
+            with self.assertRaisesRegex(UserError, "never deleted"):
+                slip.with_user(self.supervisor).unlink()
+            self.assertTrue(slip.exists())
 
     def test_numbers_per_company(self):
         other_company = self.env["res.company"].create({"name": "Second Co"})
