@@ -73,6 +73,15 @@ class MailMessage(models.Model):
                     "no longer be edited, moved or deleted. Post a new message instead.", record.display_name))
 
     # --- text that came by e-mail reaches the customer as plain text (issue #11.9) ----------------
+    def _to_store(self, store, fields, **kwargs):
+        # the chatter's own routes (/mail/thread/messages), which a logged-in portal user may call too
+        formatted = "message_format" in fields  # super() takes it out of the list
+        super()._to_store(store, fields, **kwargs)
+        if self.env.user.share and formatted:
+            Complaint = self.env["qms.complaint"]
+            for message in self.sudo().filtered(lambda m: m.model == "qms.complaint" and m.message_type == "email"):
+                store.add(message.with_env(self.env), {"body": Complaint._qms_plain_html(message.body)})
+
     def _portal_message_format(self, properties_names, options=None):
         vals_list = super()._portal_message_format(properties_names, options=options)
         Complaint = self.env["qms.complaint"]

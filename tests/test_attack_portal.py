@@ -287,6 +287,14 @@ class TestClosedSlipsStillTalk(QmsAttackPortalCommon):
         for body in email_bodies:
             self.assertFalse(re.search(r"<a[^>]+evil\.example\.com", str(body)), body)
             self.assertNotIn("<b>", str(body))
+        # the back-office chatter's route, which a logged-in portal user may call too
+        result = self.make_jsonrpc_request("/mail/thread/messages", {
+            "thread_model": "qms.complaint", "thread_id": self.by_email.id, "fetch_params": {"limit": 30}})
+        bodies = [m.get("body") for m in result["data"]["mail.message"] if "our photos" in str(m.get("body"))]
+        self.assertTrue(bodies)
+        for body in bodies:
+            self.assertFalse(re.search(r"<a[^>]+evil\.example\.com", str(body)), body)
+            self.assertNotIn("<b>", str(body))
         # the portal form's text keeps its plain rendering
         detail = self.url_open(f"/my/complaints/{self.by_portal.id}").text
         self.assertIn("Two desks arrived scratched.", detail)
