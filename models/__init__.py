@@ -27,4 +27,5 @@ from . import qms_communication_plan_line
 from . import qms_communication
 from . import survey_user_input
 from . import mail_thread
+from . import mail_tracking_value
 from . import mail_message

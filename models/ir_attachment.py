@@ -8,10 +8,6 @@ from .qms_complaint import EVIDENCE_MODELS
 
 # What makes a file what it is: its bytes, its type, its name and the record it belongs to.
 CONTENT_FIELDS = ("datas", "raw", "db_datas")
-FROZEN_FILE_FIELDS = frozenset((
-    *CONTENT_FIELDS, "store_fname", "checksum", "file_size", "mimetype", "type", "url",
-    "name", "res_model", "res_id", "res_field",
-))
 ANNUAL_REPORT = "qms.annual.report"
 # Files created by the current transaction (cleared at commit and rollback with the precommit data).
 QMS_NEW_ATTACHMENTS = "qms_customer.new_attachment_ids"
@@ -95,8 +91,8 @@ class IrAttachment(models.Model):
         return attachments
 
     def write(self, vals):
-        if FROZEN_FILE_FIELDS & vals.keys() and ANNUAL_REPORT in self.env:
-            self._qms_check_frozen_write(vals)
+        if ANNUAL_REPORT in self.env and set(vals) - {"access_token"}:
+            self._qms_check_frozen_write(vals)  # content, name, owner, and visibility too
             if vals.keys() & {"name", "res_model", "res_id"}:
                 self._qms_check_not_posing_as_frozen(vals)
         self._qms_existing()._check_qms_complaint_evidence(vals)

@@ -169,7 +169,9 @@ class TestAttackComplaint(QmsHttpCommon):
 
     # --- closed means closed -------------------------------------------------------------------
     def test_closed_slip_keeps_its_content(self):
-        complaint = self._to_done(self._complaint())
+        complaint = self._to_done(self._complaint(), close=False)
+        # closed over HTTP: the request's commit writes the tracking of the stage
+        self.assertAccepted(self.mgmt_rep, "qms.complaint", "action_close", ids=complaint.ids)
         for user, vals in ((self.mgmt_rep, {"verification_notes": "later"}), (self.sales, {"description": "<p>x</p>"}),
                            (self.admin, {"severity": "critical"}), (self.sales, {"date_deadline": "2099-01-01"})):
             with self.subTest(vals=vals):
@@ -177,6 +179,12 @@ class TestAttackComplaint(QmsHttpCommon):
         self.assertRefused(self.admin, "qms.complaint.line", "write", ids=complaint.line_ids.ids,
                            vals={"defect_description": "changed"})
         self.assertRefused(self.admin, "qms.complaint.line", "unlink", ids=complaint.line_ids.ids)
+        # what its chatter says was changed is evidence too
+        tracking = complaint.sudo().message_ids.tracking_value_ids[:1]
+        self.assertTrue(tracking)
+        self.assertRefused(self.admin, "mail.tracking.value", "write", ids=tracking.ids,
+                           vals={"old_value_char": "forged"})
+        self.assertRefused(self.admin, "mail.tracking.value", "unlink", ids=tracking.ids)
         # the conversation with the customer goes on: a message and the portal link
         self.assertAccepted(self.sales, "qms.complaint", "message_post", ids=complaint.ids,
                             body="We will visit you next week.", message_type="comment",

@@ -95,6 +95,7 @@ class TestAttackAnnualReport(QmsHttpCommon):
                     {"res_model": "res.users", "res_id": user.id},
                     {"mimetype": "application/octet-stream"},
                     {"type": "url", "url": "https://example.com/forged.pdf"},
+                    {"public": True}, {"description": "superseded"},
                 ):
                     with self.subTest(user=user.login, report=report.kind, copy=attachment.name, vals=list(vals)):
                         self.assertRefused(user, "ir.attachment", "write", ids=attachment.ids, vals=vals)
