@@ -1,4 +1,4 @@
-from odoo import SUPERUSER_ID, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -16,6 +16,15 @@ class QmsComplaintLinkMixin(models.AbstractModel):
         self.ensure_one()
         return {"type": "ir.actions.act_window", "res_model": "qms.complaint", "view_mode": "form",
                 "res_id": self.qms_complaint_id.id}
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._qms_check_complaint_link(vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._qms_check_complaint_link([vals])
+        return super().write(vals)
 
     def _qms_check_complaint_link(self, vals_list):
         """Only a remedy's own step links a document to a slip (it does so in sudo, after checking the

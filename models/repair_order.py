@@ -1,15 +1,7 @@
-from odoo import api, models
+from odoo import models
 
 
 class RepairOrder(models.Model):
     _name = "repair.order"
     _inherit = ["repair.order", "qms.complaint.link.mixin"]
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        self._qms_check_complaint_link(vals_list)
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self._qms_check_complaint_link([vals])
-        return super().write(vals)
