@@ -264,6 +264,22 @@ class TestAccessMatrix(QmsComplaintCommon):
             if len(rows) > 1:
                 self.assertGreater(len({tuple(cells) for cells in rows.values()}), 1, model)
 
+    def test_rules_grant_only_what_the_access_lists_give(self):
+        """A rule switches on only operations that a group it applies to (or a group implying
+        one of them) may perform by the access lists: no permission that can never be used."""
+        rules = self.env["ir.rule"].search([("model_id.model", "in", list(MODELS)), ("global", "=", False)])
+        self.assertTrue(rules)
+        for rule in rules:
+            holders = rule.groups | rule.groups.all_implied_by_ids
+            acls = self.env["ir.model.access"].search([("model_id", "=", rule.model_id.id)])
+            for operation, _letter in OPERATIONS:
+                if not rule[f"perm_{operation}"]:
+                    continue
+                self.assertTrue(
+                    any(acl[f"perm_{operation}"] and (not acl.group_id or acl.group_id in holder.all_implied_ids)
+                        for acl in acls for holder in holders),
+                    f"{rule.name}: grants {operation}, which no group it applies to has")
+
     # --- the README ---------------------------------------------------------------------------
 
     @staticmethod
