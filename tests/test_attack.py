@@ -44,6 +44,11 @@ class TestAttackComplaint(QmsHttpCommon):
         self.assertRefused(self.admin, "qms.complaint", "write", ids=draft.ids, vals={"state": "verification"})
         self.assertEqual((complaint.state, draft.state), ("done", "draft"))
         self.assertTrue(complaint.verified_date)
+        # what no path can do any more, the diagnosis of old data still names (stamps from the table)
+        self.assertEqual(self.env["qms.complaint"]._qms_integrity_problems(), [])
+        self.env.cr.execute("UPDATE qms_complaint SET verified_date = NULL WHERE id = %s", [complaint.id])
+        [(problem, names)] = self.env["qms.complaint"]._qms_integrity_problems()
+        self.assertEqual((problem, names), ("slip at done without verified_date", [complaint.name]))
 
     def test_create_is_write(self):
         values = {"partner_id": self.customer.id, "category": "service", "description": "<p>x</p>"}
