@@ -5,15 +5,40 @@ MissingError (an IntegrityError counts too: the RPC layer turns it into a Valida
 constraint's message). Never a bare ValueError/TypeError/DataError (an "internal server error"),
 never a stored ``<script>`` printed unescaped, and the records stay consistent afterwards.
 Bounded and derandomized so that it runs in the normal suite.
+
+The generated values come from ``hypothesis``, an optional test dependency (tools/requirements.txt):
+without it the four ``test_fuzz_*`` tests are skipped, saying so in the runner's summary, and the
+others run; the module still imports, so Odoo's runner loads the addon's tests either way.
 """
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+import unittest
+
 from psycopg2 import IntegrityError
 
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.tests import tagged
 
 from .common import QmsCommon
+
+try:
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+except ImportError:
+    HYPOTHESIS_MISSING = "hypothesis is not installed (pip install hypothesis): no generated values were tried"
+
+    class _NoStrategies:
+        """Stands in for hypothesis.strategies so that the module imports; the tests using it skip."""
+
+        def __getattr__(self, name):
+            return lambda *args, **kwargs: None
+
+    st = _NoStrategies()
+    HealthCheck = ()
+
+    def settings(**_kwargs):
+        return lambda test: test
+
+    def given(**_strategies):
+        return unittest.skip(HYPOTHESIS_MISSING)
 
 REFUSALS = (UserError, ValidationError, AccessError, MissingError)
 SCRIPT = "<script>alert('qms')</script>"
