@@ -32,3 +32,5 @@ from . import test_demo
 from . import test_attack
 from . import test_procedure_http
 from . import test_attack_communication
+from . import test_install
+from . import test_faults

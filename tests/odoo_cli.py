@@ -1,21 +1,24 @@
 """The real Odoo command line against databases of their own, for the tests that install,
-upgrade or uninstall the addon (test_install.py, test_faults.py). Not a test module: pytest
-imports it, Odoo's runner never sees it."""
+upgrade or uninstall the addon (test_install.py, test_faults.py). Not a test module.
+
+Those tests copy a database that has qms_customer's dependencies installed without demo data,
+named in ``QMS_TEST_TEMPLATE_NODEMO`` (``./dev test`` and ``./dev test-odoo`` pass the cached
+template); without it they are skipped, and the runner's summary says why."""
 import contextlib
 import os
 import re
 import shutil
 import subprocess
 import sys
-
-import pytest
+import unittest
 
 TEMPLATE = os.environ.get("QMS_TEST_TEMPLATE_NODEMO")
 CONF = os.path.join(os.environ.get("QMS_ODOO", ""), "odoo.conf")
 DATA_DIR = os.environ.get("QMS_DATA_DIR", "")
 BAD_LOG_LINE = re.compile(r"^\S+ \S+ \d+ (?:WARNING|ERROR|CRITICAL) .*$", re.M)
 
-needs_template = pytest.mark.skipif(not TEMPLATE, reason="run through ./dev test (needs the no-demo template)")
+needs_template = unittest.skipUnless(TEMPLATE, "needs QMS_TEST_TEMPLATE_NODEMO, a database with the dependencies "
+                                                "and no demo data (./dev test and ./dev test-odoo pass one)")
 
 
 def psql(db, sql):

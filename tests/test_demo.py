@@ -28,7 +28,9 @@ class TestDemoStory(TransactionCase):
         self.assertEqual(figures["cancelled"], self._count(report, report.year, ("state", "=", "cancel")))
         # last year's own slips: three closed (two the company's fault, each action effective at
         # the first attempt) and one cancelled
-        self.assertGreaterEqual((figures["total"], figures["closed"], figures["cancelled"]), (3, 3, 1))
+        self.assertGreaterEqual(figures["total"], 3)
+        self.assertGreaterEqual(figures["closed"], 3)
+        self.assertGreaterEqual(figures["cancelled"], 1)
         self.assertGreaterEqual(figures["actions"]["effective_first_attempt"], 2)
         # real PDFs rendered during the install: submitted, signed and presented copies
         copies = self.env["ir.attachment"].search(

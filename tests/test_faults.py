@@ -1,9 +1,9 @@
 """Reliability against real faults: concurrent scheduled actions, upgrade with data, uninstall.
 
 Like ``test_install.py`` this drives the real Odoo command line against a database of its own,
-a copy of the cached template without demo data (``./dev test`` passes its name in
-``QMS_TEST_TEMPLATE_NODEMO``); it is not an Odoo test case, pytest runs it. The database is
-built once for the module: qms_customer installed, then
+a copy of the cached template without demo data (``QMS_TEST_TEMPLATE_NODEMO``, see
+odoo_cli.py; skipped without it). The database is built once for the class: qms_customer
+installed, then
 1. two transactions run the communication-plan reminders at the same time (threads, each with
    its own connection, ordered by events and barriers: no sleeps, no time limits);
 2. a few hundred slips with lines, corrective actions, plans and visits are added, the addon is
@@ -12,30 +12,24 @@ built once for the module: qms_customer installed, then
 import json
 import os
 
-import pytest
+from odoo.tests import BaseCase, tagged
 
 from .odoo_cli import BAD_LOG_LINE, CONF, database_from_template, needs_template
 from .odoo_cli import odoo as _odoo
 from .odoo_cli import psql as _psql
 
-pytestmark = needs_template
+
+class ShellFailed(AssertionError):
+    pass
 
 
 def _shell(db, script):
     """Run ``script`` in ``odoo shell`` on ``db``; return the JSON it printed on a ``RESULT`` line."""
     run = _odoo("shell", "-c", CONF, "-d", db, "--no-http", "--shell-interface=python", stdin=script)
     results = [line[len("RESULT "):] for line in run.stdout.splitlines() if line.startswith("RESULT ")]
-    assert run.returncode == 0 and results, (run.stdout[-3000:], run.stderr[-5000:])
+    if run.returncode != 0 or not results:
+        raise ShellFailed(run.stdout[-3000:], run.stderr[-5000:])
     return json.loads(results[-1]), run.stderr
-
-
-@pytest.fixture(scope="module")
-def installed_db():
-    with database_from_template(f"qms_test_faults_{os.getpid()}") as name:
-        run = _odoo("-c", CONF, "-d", name, "-i", "qms_customer", "--stop-after-init", "--no-http")
-        assert run.returncode == 0, run.stderr[-3000:]
-        assert not BAD_LOG_LINE.findall(run.stderr), BAD_LOG_LINE.findall(run.stderr)[:10]
-        yield name
 
 
 # --- 1. two workers remind at once ----------------------------------------------------------------
@@ -116,24 +110,6 @@ print("RESULT " + json.dumps({"results": results, "errors": errors, "lines": len
 '''
 
 
-def test_two_workers_remind_each_activity_once(installed_db):
-    out, log = _shell(installed_db, CONCURRENT_REMINDERS)
-    assert out["errors"] == [], out["errors"]
-    results, per_line = out["results"], out["per_line"]
-    # A: the second worker skips the lines the first one holds
-    assert len(results["A1"]) == 6 and results["A2"] == [], results
-    # B: the second worker cannot see the first one's reminders but must not repeat them
-    assert len(results["B1"]) == 6 and results["B2"] == [], results
-    # C: however they interleave, each line is reminded by exactly one of the two
-    for month in range(3, 13):
-        first, second = results[f"C{month}a"], results[f"C{month}b"]
-        assert not set(first) & set(second), (month, first, second)
-        assert len(first) + len(second) == 6, (month, first, second)
-    assert len(per_line) == out["lines"] == 72
-    assert set(per_line.values()) == {1}, per_line
-    assert not BAD_LOG_LINE.findall(log), BAD_LOG_LINE.findall(log)[:10]
-
-
 # --- 2. upgrade with data, then uninstall -----------------------------------------------------------
 FILL = r'''
 import json
@@ -207,28 +183,61 @@ def _fingerprint(db):
     return prints
 
 
-def test_upgrade_keeps_every_record_then_uninstall_is_clean(installed_db):
-    out, log = _shell(installed_db, FILL)
-    assert not BAD_LOG_LINE.findall(log), BAD_LOG_LINE.findall(log)[:10]
-    assert _psql(installed_db, "SELECT count(*) FROM qms_complaint") == str(out["slips"])
-    assert int(_psql(installed_db, "SELECT count(*) FROM qms_corrective_action")) == 30
-    assert int(_psql(installed_db, "SELECT count(DISTINCT state) FROM qms_complaint")) >= 4
-    before = _fingerprint(installed_db)
-    assert int(before["qms_complaint_line"].split()[0]) == 2 * out["slips"]
+@needs_template
+@tagged("post_install", "-at_install")
+class TestFaults(BaseCase):
+    """No Odoo environment of its own: the command line does everything, in another database.
+    The methods share one database and run in name order: the upgrade test uninstalls last."""
 
-    run = _odoo("-c", CONF, "-d", installed_db, "-u", "qms_customer", "--stop-after-init", "--no-http")
-    assert run.returncode == 0, run.stderr[-3000:]
-    assert not BAD_LOG_LINE.findall(run.stderr), BAD_LOG_LINE.findall(run.stderr)[:10]
-    after = _fingerprint(installed_db)
-    assert after == before, {k: (before.get(k), after.get(k)) for k in set(before) | set(after)
-                             if before.get(k) != after.get(k)}
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.installed_db = cls.enterClassContext(database_from_template(f"qms_test_faults_{os.getpid()}"))
+        run = _odoo("-c", CONF, "-d", cls.installed_db, "-i", "qms_customer", "--stop-after-init", "--no-http")
+        if run.returncode != 0 or BAD_LOG_LINE.findall(run.stderr):
+            raise AssertionError(f"installing qms_customer failed: {run.stderr[-3000:]}")
 
-    run = _odoo("module", "uninstall", "-c", CONF, "-d", installed_db, "qms_customer")
-    assert run.returncode == 0, run.stderr[-3000:]
-    assert not BAD_LOG_LINE.findall(run.stderr), BAD_LOG_LINE.findall(run.stderr)[:10]
-    assert _psql(installed_db, "SELECT state FROM ir_module_module WHERE name = 'qms_customer'") == "uninstalled"
-    assert _psql(installed_db, "SELECT count(*) FROM ir_model_data WHERE module = 'qms_customer'") == "0"
-    assert _psql(installed_db, "SELECT count(*) FROM ir_model WHERE model LIKE 'qms.%'") == "0"
-    assert _psql(installed_db, "SELECT string_agg(table_name, ',') FROM information_schema.tables "
-                               "WHERE table_schema = 'public' AND table_name LIKE 'qms\\_%'") == ""
-    assert _psql(installed_db, "SELECT count(*) FROM mail_activity WHERE res_model LIKE 'qms.%'") == "0"
+    def test_two_workers_remind_each_activity_once(self):
+        out, log = _shell(self.installed_db, CONCURRENT_REMINDERS)
+        self.assertEqual(out["errors"], [], out["errors"])
+        results, per_line = out["results"], out["per_line"]
+        # A: the second worker skips the lines the first one holds
+        self.assertEqual((len(results["A1"]), results["A2"]), (6, []), results)
+        # B: the second worker cannot see the first one's reminders but must not repeat them
+        self.assertEqual((len(results["B1"]), results["B2"]), (6, []), results)
+        # C: however they interleave, each line is reminded by exactly one of the two
+        for month in range(3, 13):
+            first, second = results[f"C{month}a"], results[f"C{month}b"]
+            self.assertFalse(set(first) & set(second), (month, first, second))
+            self.assertEqual(len(first) + len(second), 6, (month, first, second))
+        self.assertEqual((len(per_line), out["lines"]), (72, 72))
+        self.assertEqual(set(per_line.values()), {1}, per_line)
+        self.assertFalse(BAD_LOG_LINE.findall(log), BAD_LOG_LINE.findall(log)[:10])
+
+    def test_upgrade_keeps_every_record_then_uninstall_is_clean(self):
+        installed_db = self.installed_db
+        out, log = _shell(installed_db, FILL)
+        self.assertFalse(BAD_LOG_LINE.findall(log), BAD_LOG_LINE.findall(log)[:10])
+        self.assertEqual(_psql(installed_db, "SELECT count(*) FROM qms_complaint"), str(out["slips"]))
+        self.assertEqual(int(_psql(installed_db, "SELECT count(*) FROM qms_corrective_action")), 30)
+        self.assertGreaterEqual(int(_psql(installed_db, "SELECT count(DISTINCT state) FROM qms_complaint")), 4)
+        before = _fingerprint(installed_db)
+        self.assertEqual(int(before["qms_complaint_line"].split()[0]), 2 * out["slips"])
+
+        run = _odoo("-c", CONF, "-d", installed_db, "-u", "qms_customer", "--stop-after-init", "--no-http")
+        self.assertEqual(run.returncode, 0, run.stderr[-3000:])
+        self.assertFalse(BAD_LOG_LINE.findall(run.stderr), BAD_LOG_LINE.findall(run.stderr)[:10])
+        after = _fingerprint(installed_db)
+        self.assertEqual(after, before, {k: (before.get(k), after.get(k)) for k in set(before) | set(after)
+                                         if before.get(k) != after.get(k)})
+
+        run = _odoo("module", "uninstall", "-c", CONF, "-d", installed_db, "qms_customer")
+        self.assertEqual(run.returncode, 0, run.stderr[-3000:])
+        self.assertFalse(BAD_LOG_LINE.findall(run.stderr), BAD_LOG_LINE.findall(run.stderr)[:10])
+        self.assertEqual(_psql(installed_db, "SELECT state FROM ir_module_module WHERE name = 'qms_customer'"),
+                         "uninstalled")
+        self.assertEqual(_psql(installed_db, "SELECT count(*) FROM ir_model_data WHERE module = 'qms_customer'"), "0")
+        self.assertEqual(_psql(installed_db, "SELECT count(*) FROM ir_model WHERE model LIKE 'qms.%'"), "0")
+        self.assertEqual(_psql(installed_db, "SELECT string_agg(table_name, ',') FROM information_schema.tables "
+                                             "WHERE table_schema = 'public' AND table_name LIKE 'qms\\_%'"), "")
+        self.assertEqual(_psql(installed_db, "SELECT count(*) FROM mail_activity WHERE res_model LIKE 'qms.%'"), "0")

@@ -53,10 +53,10 @@ class TestTours(HttpCase, QmsCommon):
             ("t_sales", "qms_chain_sales_tour", "verification"),
             ("t_mgmt_rep", "qms_chain_mgmt_rep_tour", "done"),
         ):
-            with self.subTest(role=login):
-                self.start_tour(url, tour, login=login)
-                complaint.invalidate_recordset()
-                self.assertEqual(complaint.state, state, f"after {tour}")
+            # no subTest: a tour skipped for want of a browser must skip the test, not let it go on
+            self.start_tour(url, tour, login=login)
+            complaint.invalidate_recordset()
+            self.assertEqual(complaint.state, state, f"after {tour} as {login}")
         self.assertEqual(complaint.supervisor_id, self.supervisor)
         self.assertEqual(complaint.quality_user_id, self.quality)
         self.assertFalse(complaint.company_responsible)
