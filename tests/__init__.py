@@ -34,3 +34,5 @@ from . import test_procedure_http
 from . import test_attack_communication
 from . import test_install
 from . import test_faults
+from . import test_upgrade_views
+from . import test_access_matrix

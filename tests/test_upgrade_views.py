@@ -7,22 +7,23 @@ every view the reorganisation removed, and that nothing is left behind: the addo
 from that commit's tree into a copy of the no-demo template, upgraded with this tree, and the
 views of ``qms_customer`` must then be exactly the ones its XML declares, each one rendering.
 
-Like ``test_faults.py`` it drives the real Odoo command line and is run by pytest only.
+Like ``test_faults.py`` it drives the real Odoo command line, under both runners.
 """
 import ast
 import os
 import subprocess
 import tarfile
+import tempfile
+import unittest
 from pathlib import Path
 
-import pytest
 from lxml import etree
+
+from odoo.tests import BaseCase, tagged
 
 from .odoo_cli import BAD_LOG_LINE, CONF, database_from_template, needs_template
 from .odoo_cli import odoo as _odoo
 from .odoo_cli import psql as _psql
-
-pytestmark = needs_template
 
 ROOT = Path(__file__).resolve().parent.parent
 # The last commit whose views were assembled from several files per model.
@@ -51,10 +52,12 @@ def _old_tree(tmp_path):
     try:
         found = subprocess.run(["git", "-C", str(ROOT), "cat-file", "-e", f"{LAYOUT_BEFORE}^{{commit}}"],
                                capture_output=True, check=False)
-    except FileNotFoundError:
-        pytest.skip("git is not installed: cannot check out the layout before the views were folded")
+    except FileNotFoundError as error:
+        raise unittest.SkipTest("git is not installed: cannot check out the layout before the views were folded") \
+            from error
     if found.returncode:
-        pytest.skip(f"commit {LAYOUT_BEFORE[:8]} is not in this clone (a shallow clone or an installed wheel)")
+        raise unittest.SkipTest(
+            f"commit {LAYOUT_BEFORE[:8]} is not in this clone (a shallow clone or an installed wheel)")
     target = tmp_path / "addons" / "qms_customer"
     target.mkdir(parents=True)
     archive = tmp_path / "old.tar"
@@ -71,51 +74,62 @@ def _addons_path_with(addons_dir):
         if key.strip() == "addons_path":
             paths = [p.strip() for p in value.split(",")]
             kept = [p for p in paths if not os.path.isdir(os.path.join(p, "qms_customer"))]
-            assert len(kept) == len(paths) - 1, paths
+            if len(kept) != len(paths) - 1:
+                raise AssertionError(paths)
             return ",".join([*kept, str(addons_dir)])
     raise AssertionError(f"no addons_path in {CONF}")
 
 
-def test_upgrade_from_several_files_per_model_leaves_no_orphan_view(tmp_path):
-    old_addons = _old_tree(tmp_path)
-    with database_from_template(f"qms_test_upgrade_views_{os.getpid()}") as db:
-        run = _odoo("-c", CONF, "--addons-path", _addons_path_with(old_addons), "-d", db,
-                    "-i", "qms_customer", "--stop-after-init", "--no-http")
-        assert run.returncode == 0, run.stderr[-3000:]
-        before = set(_psql(db, "SELECT name FROM ir_model_data WHERE module = 'qms_customer' "
-                               "AND model = 'ir.ui.view'").split())
-        declared = _declared_view_ids()
-        removed = before - declared
-        # the reorganisation removed views: otherwise this test proves nothing
-        assert "qms_complaint_view_form_remedy" in removed, sorted(removed)
+@needs_template
+@tagged("post_install", "-at_install")
+class TestUpgradeViews(BaseCase):
+    """No Odoo environment of its own: the command line does everything, in another database."""
 
-        run = _odoo("-c", CONF, "-d", db, "-u", "qms_customer", "--stop-after-init", "--no-http")
-        assert run.returncode == 0, run.stderr[-3000:]
-        assert not BAD_LOG_LINE.findall(run.stderr), BAD_LOG_LINE.findall(run.stderr)[:10]
+    def test_upgrade_from_several_files_per_model_leaves_no_orphan_view(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            self._upgrade_leaves_no_orphan_view(Path(tmp))
 
-        after = set(_psql(db, "SELECT d.name FROM ir_model_data d JOIN ir_ui_view v ON v.id = d.res_id "
-                              "WHERE d.module = 'qms_customer' AND d.model = 'ir.ui.view'").split())
-        assert after == declared, {"left behind": sorted(after - declared), "missing": sorted(declared - after)}
-        # no XML id pointing at a deleted view, no view of ours without an XML id
-        dangling = _psql(db, "SELECT d.name FROM ir_model_data d LEFT JOIN ir_ui_view v ON v.id = d.res_id "
-                             "WHERE d.module = 'qms_customer' AND d.model = 'ir.ui.view' AND v.id IS NULL")
-        assert not dangling, dangling
-        nameless = _psql(db, "SELECT v.id, v.name FROM ir_ui_view v LEFT JOIN ir_model_data d "
-                             "ON d.model = 'ir.ui.view' AND d.res_id = v.id "
-                             "WHERE d.id IS NULL AND (v.model LIKE 'qms.%' OR v.name LIKE '%qms%')")
-        assert not nameless, nameless
-        # no view anywhere still inherits one of the removed ids
-        heirs = _psql(db, "SELECT v.name FROM ir_ui_view v JOIN ir_ui_view p ON p.id = v.inherit_id "
-                          "LEFT JOIN ir_model_data d ON d.model = 'ir.ui.view' AND d.res_id = p.id "
-                          "WHERE d.id IS NULL")
-        assert not heirs, heirs
-        # and every view of the addon still renders after the upgrade
-        check = _odoo("shell", "-c", CONF, "-d", db, "--no-http", "--shell-interface=python", stdin=(
-            "data = env['ir.model.data'].search([('module', '=', 'qms_customer'), ('model', '=', 'ir.ui.view')])\n"
-            "views = env['ir.ui.view'].browse(data.mapped('res_id')).filtered(lambda v: v.type != 'qweb')\n"
-            "for view in views:\n"
-            "    env[view.model].get_views([(view.id, view.type)])\n"
-            "print('RESULT', len(views))\n"))
-        rendered = [line for line in check.stdout.splitlines() if line.startswith("RESULT ")]
-        assert check.returncode == 0 and rendered, (check.stdout[-2000:], check.stderr[-3000:])
-        assert int(rendered[-1].split()[1]) > 50, rendered
+    def _upgrade_leaves_no_orphan_view(self, tmp_path):
+        old_addons = _old_tree(tmp_path)
+        with database_from_template(f"qms_test_upgrade_views_{os.getpid()}") as db:
+            run = _odoo("-c", CONF, "--addons-path", _addons_path_with(old_addons), "-d", db,
+                        "-i", "qms_customer", "--stop-after-init", "--no-http")
+            self.assertTrue(run.returncode == 0, run.stderr[-3000:])
+            before = set(_psql(db, "SELECT name FROM ir_model_data WHERE module = 'qms_customer' "
+                                   "AND model = 'ir.ui.view'").split())
+            declared = _declared_view_ids()
+            removed = before - declared
+            # the reorganisation removed views: otherwise this test proves nothing
+            self.assertTrue("qms_complaint_view_form_remedy" in removed, sorted(removed))
+
+            run = _odoo("-c", CONF, "-d", db, "-u", "qms_customer", "--stop-after-init", "--no-http")
+            self.assertTrue(run.returncode == 0, run.stderr[-3000:])
+            self.assertTrue(not BAD_LOG_LINE.findall(run.stderr), BAD_LOG_LINE.findall(run.stderr)[:10])
+
+            after = set(_psql(db, "SELECT d.name FROM ir_model_data d JOIN ir_ui_view v ON v.id = d.res_id "
+                                  "WHERE d.module = 'qms_customer' AND d.model = 'ir.ui.view'").split())
+            self.assertEqual(after, declared,
+                             {"left behind": sorted(after - declared), "missing": sorted(declared - after)})
+            # no XML id pointing at a deleted view, no view of ours without an XML id
+            dangling = _psql(db, "SELECT d.name FROM ir_model_data d LEFT JOIN ir_ui_view v ON v.id = d.res_id "
+                                 "WHERE d.module = 'qms_customer' AND d.model = 'ir.ui.view' AND v.id IS NULL")
+            self.assertTrue(not dangling, dangling)
+            nameless = _psql(db, "SELECT v.id, v.name FROM ir_ui_view v LEFT JOIN ir_model_data d "
+                                 "ON d.model = 'ir.ui.view' AND d.res_id = v.id "
+                                 "WHERE d.id IS NULL AND (v.model LIKE 'qms.%' OR v.name LIKE '%qms%')")
+            self.assertTrue(not nameless, nameless)
+            # no view anywhere still inherits one of the removed ids
+            heirs = _psql(db, "SELECT v.name FROM ir_ui_view v JOIN ir_ui_view p ON p.id = v.inherit_id "
+                              "LEFT JOIN ir_model_data d ON d.model = 'ir.ui.view' AND d.res_id = p.id "
+                              "WHERE d.id IS NULL")
+            self.assertTrue(not heirs, heirs)
+            # and every view of the addon still renders after the upgrade
+            check = _odoo("shell", "-c", CONF, "-d", db, "--no-http", "--shell-interface=python", stdin=(
+                "data = env['ir.model.data'].search([('module', '=', 'qms_customer'), ('model', '=', 'ir.ui.view')])\n"
+                "views = env['ir.ui.view'].browse(data.mapped('res_id')).filtered(lambda v: v.type != 'qweb')\n"
+                "for view in views:\n"
+                "    env[view.model].get_views([(view.id, view.type)])\n"
+                "print('RESULT', len(views))\n"))
+            rendered = [line for line in check.stdout.splitlines() if line.startswith("RESULT ")]
+            self.assertTrue(check.returncode == 0 and rendered, (check.stdout[-2000:], check.stderr[-3000:]))
+            self.assertTrue(int(rendered[-1].split()[1]) > 50, rendered)
