@@ -122,7 +122,10 @@ if ! cmp -s "$REQ" "$QMS_VENV/.installed-req"; then
 fi
 PURELIB=$("$QMS_VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
 echo "$SITE" > "$PURELIB/odoo19.pth"
-printf '#!%s\nimport odoo.cli\nif __name__ == "__main__":\n    odoo.cli.main()\n' "$QMS_VENV/bin/python" > "$QMS_VENV/bin/odoo"
+# the launcher puts the patched-Qt wkhtmltopdf (step 6) first on PATH: Odoo searches PATH before its
+# bin_path, so a distribution's unpatched /usr/bin/wkhtmltopdf would otherwise win
+printf '#!%s\nimport os\nos.environ["PATH"] = "%s" + os.pathsep + os.environ.get("PATH", "")\nimport odoo.cli\nif __name__ == "__main__":\n    odoo.cli.main()\n' \
+  "$QMS_VENV/bin/python" "$QMS_VENV/extra-bin" > "$QMS_VENV/bin/odoo"
 chmod +x "$QMS_VENV/bin/odoo"
 
 # --- 6. wkhtmltopdf with patched Qt (prints headers, footers, page x / y) ------------------------
