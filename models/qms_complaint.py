@@ -969,7 +969,7 @@ class QmsComplaint(models.Model):
 
     def _prepare_portal_complaint_vals(self, order, partner, line_vals, description, customer_request):
         receiver = order.user_id if order.user_id and not order.user_id.share else self.env["res.users"]
-        receiver = receiver or self._users_of_company("qms_customer.group_qms_sales_supervisor", order.company_id)[:1]
+        receiver = receiver or order.company_id._qms_accountable_user(SUPERVISOR)
         return {
             "partner_id": order.partner_id.commercial_partner_id.id,
             "contact_id": partner.id,
@@ -984,15 +984,9 @@ class QmsComplaint(models.Model):
             "line_ids": [fields.Command.create(vals) for vals in line_vals],
         }
 
-    @api.model
-    def _users_of_company(self, group_xmlid, company):
-        # sudo: whoever triggers the step may not read the other users' companies
-        group = self.env.ref(group_xmlid).sudo()
-        return group.all_user_ids.filtered(lambda u: not u.share and company in u.company_ids)
-
     def _notify_new_external_complaint(self, summary):
-        """A complaint arrived from outside (portal, e-mail): the Sales supervisors get an activity
-        to check it and submit it for review (clause 4.3.1: report it at once)."""
+        """A complaint arrived from outside (portal, e-mail): the accountable Sales supervisor gets an
+        activity to check it and submit it for review (clause 4.3.1: report it at once)."""
         for complaint in self:
             complaint._schedule_review_activity(
                 complaint._accountable(SUPERVISOR), summary)

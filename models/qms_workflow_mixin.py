@@ -81,22 +81,9 @@ class QmsWorkflowMixin(models.AbstractModel):
     _qms_fixed_fields = ()
     _qms_server_fields = ()  # written by the server only (a step's prepare, the portal intake in sudo)
 
-    # --- helpers of the documents not yet on a transition table ---------------------------------
     def _state_label(self):
         self.ensure_one()
         return self._qms_state_labels()[self.state]
-
-    def _ensure_state(self, *states):
-        labels = self._qms_state_labels()
-        for record in self:
-            if record.state not in states:
-                raise UserError(self.env._(
-                    "%(slip)s is at the stage \"%(state)s\"; this step needs it at \"%(expected)s\".",
-                    slip=record.display_name, state=labels[record.state],
-                    expected=" / ".join(labels[s] for s in states)))
-
-    def _stamp(self, user_field, date_field):
-        return {user_field: self.env.uid, date_field: fields.Datetime.now()}
 
     # --- what the table says ------------------------------------------------------------------
     @api.model
