@@ -55,11 +55,19 @@ def _staged(sdist=False):
             target = stage / name
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(root / name, target)
+        # whool and manifestoo ask git about the cwd: a temporary folder inside some other checkout
+        # must not count as part of it (the stage is no checkout: the version is the manifest's)
+        ceiling = os.environ.get("GIT_CEILING_DIRECTORIES")
+        os.environ["GIT_CEILING_DIRECTORIES"] = tmp
         os.chdir(stage)
         try:
             yield
         finally:
             os.chdir(cwd)
+            if ceiling is None:
+                os.environ.pop("GIT_CEILING_DIRECTORIES")
+            else:
+                os.environ["GIT_CEILING_DIRECTORIES"] = ceiling
 
 
 def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
