@@ -1,8 +1,15 @@
+import math
+
 from odoo import http
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import request
+from odoo.tools import html2plaintext
+
+# Bounds of the intake form's texts (the slip's own constraints bound what any caller writes).
+PORTAL_TEXT_MAX_CHARS = 5000
+PORTAL_DEFECT_MAX_CHARS = 1000
 
 
 class QmsComplaintPortal(CustomerPortal):
@@ -97,17 +104,63 @@ class QmsComplaintPortal(CustomerPortal):
 
     @http.route(["/my/complaints/new"], type="http", auth="user", website=True, methods=["POST"])
     def portal_submit_qms_complaint(self, order_id=None, description=None, customer_request="explanation", **post):
-        lines = []
-        for key, qty in post.items():
-            if key.startswith("qty_"):
-                line_id = key[4:]
-                lines.append({"sale_line_id": line_id, "qty": qty, "defect": post.get(f"defect_{line_id}")})
-        photos = [(f.filename, f.read()) for f in request.httprequest.files.getlist("photos") if f.filename]
         try:
             complaint = request.env["qms.complaint"]._portal_create_complaint(
-                order_id, lines, description, customer_request=customer_request, attachments=photos)
+                **self._parse_qms_complaint_form(order_id, description, customer_request, post))
         except (UserError, ValidationError) as error:
             values = self._prepare_new_complaint_values(order_id, error=error.args[0], form=post | {
                 "description": description or "", "customer_request": customer_request})
             return request.render("qms_customer.portal_new_qms_complaint", values)
         return request.redirect(f"/my/complaints/{complaint.id}?created=1")
+
+    # ------------------------------------------------------------------------------------------
+    # The intake form's strings into the typed values qms.complaint._portal_create_complaint takes.
+    # What the form cannot read is refused here; what the values mean is checked by the model.
+    # ------------------------------------------------------------------------------------------
+    def _parse_qms_complaint_form(self, order_id, description, customer_request, post):
+        """:param post: the other form fields: qty_<sale line id> and defect_<sale line id>
+        :return: the keyword arguments of ``_portal_create_complaint``
+        """
+        lines = []
+        for key, qty in post.items():
+            line_id = key.removeprefix("qty_")
+            if line_id == key or not (qty or "").strip():
+                continue  # not a quantity field, or a product left blank
+            lines.append({
+                "sale_line_id": self._qms_form_id(line_id),
+                "qty": self._qms_form_quantity(qty),
+                "defect": self._qms_form_text(post.get(f"defect_{line_id}"), PORTAL_DEFECT_MAX_CHARS),
+            })
+        return {
+            "order_id": self._qms_form_id(order_id),
+            "lines": lines,
+            "description": self._qms_form_text(description, PORTAL_TEXT_MAX_CHARS),
+            "customer_request": customer_request or "",
+            "attachments": [(f.filename, f.read())
+                            for f in request.httprequest.files.getlist("photos") if f.filename],
+        }
+
+    @staticmethod
+    def _qms_form_id(value):
+        """A record id typed in a form; 0 (no record) when it is not one of PostgreSQL's integers."""
+        value = str(value or "").strip()
+        number = int(value) if value.isdecimal() and value.isascii() else 0
+        return number if number < 2**31 else 0
+
+    @staticmethod
+    def _qms_form_quantity(value):
+        try:
+            qty = float(value)
+        except (TypeError, ValueError):
+            qty = math.nan
+        if not math.isfinite(qty):
+            raise ValidationError(request.env._("Quantities must be numbers."))
+        return qty
+
+    @staticmethod
+    def _qms_form_text(value, max_chars):
+        """Plain text from a form field: markup dropped, stripped, bounded."""
+        text = value or ""
+        if "<" in text:
+            text = html2plaintext(text)
+        return text.strip()[:max_chars]

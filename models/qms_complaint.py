@@ -112,7 +112,6 @@ CLOSED_WRITABLE = ("access_token", "message_", "activity_")
 PORTAL_ATTACHMENT_MIMETYPES = ("image/jpeg", "image/png", "image/gif", "image/webp", "application/pdf")
 PORTAL_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 PORTAL_ATTACHMENT_MAX_COUNT = 10
-PORTAL_TEXT_MAX_CHARS = 5000
 
 # What a portal user may read of a slip (issue #11.4): an allow-list, as project.task's
 # _portal_accessible_fields. A field added later stays unreadable and unsearchable by customers until
@@ -875,34 +874,29 @@ class QmsComplaint(models.Model):
         return [("partner_id", "child_of", partner.commercial_partner_id.id), ("state", "=", "sale")]
 
     @api.model
-    def _portal_clean_text(self, text, max_chars=PORTAL_TEXT_MAX_CHARS):
-        """Plain text from a portal form: markup dropped, bounded, stripped."""
-        text = html2plaintext(text or "") if "<" in (text or "") else (text or "")
-        return text.strip()[:max_chars]
-
-    @api.model
     def _portal_create_complaint(self, order_id, lines, description, customer_request="explanation",
                                  attachments=None):
-        """Record a complaint from the customer portal, as the logged-in portal user.
+        """Record a complaint from the customer portal, as the logged-in portal user. The portal
+        controller turns the form's strings into the typed values below (and says what it cannot read).
 
-        :param order_id: id of one of the user's confirmed sales orders
-        :param lines: list of dicts {sale_line_id, qty, defect} (quantities as typed)
-        :param description: plain text
-        :param attachments: list of (filename, bytes) photos
+        :param int order_id: id of one of the user's confirmed sales orders
+        :param list lines: dicts {sale_line_id: int, qty: float, defect: str}
+        :param str description: plain text
+        :param str customer_request: a key of the field's selection
+        :param list attachments: (filename, bytes) photos
         Everything is checked before anything is written; the slip is then created with sudo.
         """
         user = self.env.user
         if not user.share:
             raise UserError(self.env._("Only customers record complaints on the portal."))
         partner = user.partner_id
-        order_id = str(order_id or "")
         order = self.env["sale.order"].sudo().search(
-            [("id", "=", int(order_id)), *self._portal_orders_domain(partner)], limit=1) \
-            if order_id.isdigit() else self.env["sale.order"]
+            [("id", "=", order_id), *self._portal_orders_domain(partner)], limit=1) \
+            if isinstance(order_id, int) and order_id > 0 else self.env["sale.order"]
         if not order:
             raise ValidationError(self.env._("Choose one of your confirmed orders."))
         vals_lines = self._portal_prepare_line_vals(order, lines)
-        description = self._portal_clean_text(description)
+        description = (description or "").strip()
         if not description:
             raise ValidationError(self.env._("Describe the problem you met."))
         requests = dict(self._fields["customer_request"]._description_selection(self.env))
@@ -923,17 +917,15 @@ class QmsComplaint(models.Model):
 
     @api.model
     def _portal_prepare_line_vals(self, order, lines):
+        """Slip lines from the customer's (order line id, quantity, defect) choices, each checked
+        against the order: a line of this order, a quantity between 0 and what was ordered."""
         order_lines = order.order_line.filtered(lambda line: not line.display_type and line.product_id)
         vals_list = []
         for line in lines:
-            try:
-                qty = float(line.get("qty") or 0)
-            except (TypeError, ValueError) as error:
-                raise ValidationError(self.env._("Quantities must be numbers.")) from error
+            qty = line.get("qty") or 0.0
             if not qty:
                 continue
-            line_id = str(line.get("sale_line_id") or "")
-            sale_line = order_lines.filtered(lambda ol, lid=line_id: str(ol.id) == lid)
+            sale_line = order_lines.filtered(lambda ol, line=line: ol.id == line.get("sale_line_id"))
             if not sale_line:
                 raise ValidationError(self.env._("A line you chose is not on order %s.", order.name))
             if qty < 0:
@@ -946,7 +938,7 @@ class QmsComplaint(models.Model):
                 "sale_line_id": sale_line.id,
                 "product_id": sale_line.product_id.id,
                 "qty_complained": qty,
-                "defect_description": self._portal_clean_text(line.get("defect"), 1000) or False,
+                "defect_description": (line.get("defect") or "").strip() or False,
             })
         if not vals_list:
             raise ValidationError(self.env._("Give the quantity of at least one product you complain about."))

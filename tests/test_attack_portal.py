@@ -60,7 +60,7 @@ class QmsAttackPortalCommon(QmsHttpCommon):
     def _by_portal(cls):
         line = cls.order.order_line[0]
         return cls.env["qms.complaint"].with_user(cls.portal)._portal_create_complaint(
-            cls.order.id, [{"sale_line_id": str(line.id), "qty": "2", "defect": "Scratched"}],
+            cls.order.id, [{"sale_line_id": line.id, "qty": 2.0, "defect": "Scratched"}],
             "Two desks arrived scratched.", attachments=[("desk.png", PNG)]).sudo()
 
     @classmethod

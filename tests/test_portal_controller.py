@@ -67,6 +67,46 @@ class TestPortalPages(HttpCase, QmsPortalCommon):
         self.assertIn("o_qms_complaint_error", response.text)
         self.assertEqual(self.env["qms.complaint"].search_count([]), count)
 
+    def _post_form(self, **fields):
+        form = self.url_open(f"/my/complaints/new?order_id={self.order.id}").text
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+        return self.url_open("/my/complaints/new", data={
+            "csrf_token": csrf, "order_id": self.order.id, "description": "Desk top cracked", **fields})
+
+    def test_form_text_loses_its_markup(self):
+        self.authenticate("t_portal_pat", "t_portal_pat")
+        line = self.order.order_line[0]
+        self._post_form(description="<script>alert('x')</script><b>Crackedzq</b> & bent",
+                        **{f"qty_{line.id}": "1", f"defect_{line.id}": "<i>Split</i> top"})
+        complaint = self.env["qms.complaint"].search([("description", "ilike", "Crackedzq")])
+        self.assertEqual(len(complaint), 1)
+        self.assertNotIn("<script", complaint.description)
+        self.assertNotIn("alert(", complaint.description)
+        self.assertIn("&amp; bent", complaint.description)
+        self.assertEqual(complaint.line_ids.defect_description, "Split top")
+
+    def test_form_strings_that_are_not_values_are_refused(self):
+        self.authenticate("t_portal_pat", "t_portal_pat")
+        line = self.order.order_line[0]
+        count = self.env["qms.complaint"].search_count([])
+        cases = {
+            "Quantities must be numbers.": [{f"qty_{line.id}": "many"}, {f"qty_{line.id}": "nan"},
+                                            {f"qty_{line.id}": "1e999"}],
+            "Choose one of your confirmed orders.": [{"order_id": "1 OR 1=1", f"qty_{line.id}": "1"},
+                                                     {"order_id": "9" * 30, f"qty_{line.id}": "1"}],
+            f"A line you chose is not on order {self.order.name}.": [{"qty_x1": "1"}],
+            "Give the quantity of at least one product you complain about.": [{f"qty_{line.id}": "  "}],
+            "Describe the problem you met.": [{"description": "<p> </p>", f"qty_{line.id}": "1"}],
+        }
+        for message, forms in cases.items():
+            for fields in forms:
+                with self.subTest(fields=fields):
+                    response = self._post_form(**fields)
+                    self.assertEqual(response.status_code, 200)
+                    self.assertIn("o_qms_complaint_error", response.text)
+                    self.assertIn(message, response.text.replace("&#39;", "'"))
+        self.assertEqual(self.env["qms.complaint"].search_count([]), count, "nothing written")
+
     def test_home_counter(self):
         user = new_test_user(self.env, login="t_portal_none", groups="base.group_portal")
         self.authenticate("t_portal_pat", "t_portal_pat")
