@@ -57,6 +57,7 @@ Runs the company's ISO 9001 procedure inside Odoo:
         "views/qms_complaint_portal_templates.xml",
         # reports
         "report/qms_report_layout.xml",
+        "report/qms_minimal_layout.xml",
         "report/qms_complaint_reports.xml",
         "report/qms_complaint_templates.xml",
         "report/qms_corrective_action_templates.xml",
