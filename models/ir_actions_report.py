@@ -9,8 +9,8 @@ from markupsafe import Markup
 from odoo import models
 from odoo.tools.misc import file_path
 
-# url(...) of an addon's static file inside a stylesheet, with its optional ?query or #fragment.
-STATIC_URL = re.compile(r'url\((?P<quote>["\']?)(?P<path>/\w+/static/[^"\'?#)]+)(?P<suffix>[?#][^"\')]*)?["\']?\)')
+# url(...) of an addon's static file inside a stylesheet (with its ?query or #fragment, dropped).
+STATIC_URL = re.compile(r'url\(["\']?(?P<path>/\w+/static/[^"\'?#)]+)[^)]*\)')
 # The font formats written into a self-contained page: WOFF (the smallest that wkhtmltopdf's
 # WebKit reads). The other sources of an @font-face (eot, svg, ttf, woff2) become empty data: URIs.
 INLINE_FONTS = {".woff": "font/woff"}
