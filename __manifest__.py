@@ -42,6 +42,7 @@
         "views/qms_complaint_portal_templates.xml",
         # reports
         "report/qms_report_layout.xml",
+        "report/qms_minimal_layout.xml",
         "report/qms_complaint_reports.xml",
         "report/qms_complaint_templates.xml",
         "report/qms_corrective_action_templates.xml",
@@ -66,6 +67,8 @@
         "demo/qms_complaint_portal_demo.xml",
         "demo/qms_complaint_remedy_demo.xml",
         "demo/qms_annual_report_demo.xml",
+        # last: replenishes what the demo data above left below its reordering rules
+        "demo/stock_scheduler_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -1,34 +1,47 @@
+import base64
 import contextlib
 import contextvars
-import logging
-import os
+import functools
 import re
-from urllib.parse import quote
+
+from markupsafe import Markup
 
 from odoo import models
 from odoo.tools.misc import file_path
 
-_logger = logging.getLogger(__name__)
-
-# The <link>/<script> tags that t-call-assets writes for a compiled bundle.
-ASSET_TAG = re.compile(
-    r'<(?P<tag>link|script)\b[^>]*?\b(?:href|src)="(?P<url>/web/assets/[^"]+)"[^>]*?'
-    r'(?:/>|>\s*</script>|>)')
-# url(...) of an addon's static file inside a stylesheet, with its optional ?query or #fragment.
-STATIC_URL = re.compile(r'url\((?P<quote>["\']?)(?P<path>/\w+/static/[^"\'?#)]+)(?P<suffix>[?#][^"\')]*)?["\']?\)')
-# Set (to the folders wkhtmltopdf may read) while a self-contained PDF is rendered. A context
-# variable, not an Odoo context key: a client must not be able to switch file access on.
-SELF_CONTAINED_PDF = contextvars.ContextVar("qms_self_contained_pdf", default=None)
+# url(...) of an addon's static file inside a stylesheet (with its ?query or #fragment, dropped).
+STATIC_URL = re.compile(r'url\(["\']?(?P<path>/\w+/static/[^"\'?#)]+)[^)]*\)')
+# The font formats written into a self-contained page: WOFF (the smallest that wkhtmltopdf's
+# WebKit reads). The other sources of an @font-face (eot, svg, ttf, woff2) become empty data: URIs.
+INLINE_FONTS = {".woff": "font/woff"}
+# True while a self-contained PDF is rendered: a context variable, not an Odoo context key, so that
+# no client can ask for it.
+SELF_CONTAINED_PDF = contextvars.ContextVar("qms_self_contained_pdf", default=False)
 
 
 @contextlib.contextmanager
 def self_contained_pdf():
-    """Within this block, PDFs are rendered from self-contained pages (see _run_wkhtmltopdf)."""
-    token = SELF_CONTAINED_PDF.set(set())
+    """Within this block, PDFs are rendered from self-contained pages (report/qms_minimal_layout.xml)."""
+    token = SELF_CONTAINED_PDF.set(True)
     try:
         yield
     finally:
         SELF_CONTAINED_PDF.reset(token)
+
+
+@functools.lru_cache(maxsize=64)
+def _static_file_data_uri(path):
+    """data: URI of an addon's static font file (static files do not change while Odoo runs);
+    an empty one for another format or a missing file: one of them must not void a whole
+    @font-face src list."""
+    mimetype = next((mime for ext, mime in INLINE_FONTS.items() if path.endswith(ext)), None)
+    try:
+        if mimetype:
+            with open(file_path(path.lstrip("/")), "rb") as font:
+                return f"data:{mimetype};base64,{base64.b64encode(font.read()).decode()}"
+    except (FileNotFoundError, ValueError):
+        pass
+    return "data:,"
 
 
 class IrActionsReport(models.Model):
@@ -41,62 +54,28 @@ class IrActionsReport(models.Model):
             return record._qms_printed_copy().with_env(self.env) or None
         return super().retrieve_attachment(record)
 
-    def _run_wkhtmltopdf(self, bodies, report_ref=False, header=None, footer=None, **kwargs):
-        """Within ``self_contained_pdf()`` the pages carry their stylesheets and scripts inline and
-        read fonts from the addons' static folders, so wkhtmltopdf fetches nothing from the web
-        server. The frozen PDF of an annual report is then the same whether it is submitted from
-        a browser, a scheduled action or a command-line install (no HTTP server), and keeps its
-        layout when the server's own URL is unreachable from wkhtmltopdf (proxy, container)."""
-        if SELF_CONTAINED_PDF.get() is not None:
-            bodies = [self._qms_inline_assets(body) for body in bodies]
-            header = header and self._qms_inline_assets(header)
-            footer = footer and self._qms_inline_assets(footer)
-        return super()._run_wkhtmltopdf(bodies, report_ref=report_ref, header=header, footer=footer, **kwargs)
+    def _get_layout(self):
+        """Within self_contained_pdf(), the pages are rendered from the copy of Odoo's layout that
+        writes the asset bundles into them (report/qms_minimal_layout.xml). The one override of
+        the PDF engine: core chooses the layout of the pages here and nowhere else;
+        tests/test_annual_report.py fails when core renders its pages otherwise."""
+        if SELF_CONTAINED_PDF.get():
+            layout = self.env.ref("qms_customer.qms_minimal_layout_self_contained", raise_if_not_found=False)
+            if layout:
+                return layout
+        return super()._get_layout()
 
-    def _build_wkhtmltopdf_args(self, paperformat_id, landscape, specific_paperformat_args=None,
-                                set_viewport_size=False):
-        args = super()._build_wkhtmltopdf_args(
-            paperformat_id, landscape, specific_paperformat_args=specific_paperformat_args,
-            set_viewport_size=set_viewport_size)
-        # local file access stays off, but for the static folders the inlined stylesheets name
-        for folder in sorted(SELF_CONTAINED_PDF.get() or ()):
-            args += ["--allow", folder]
-        return args
-
-    def _qms_inline_assets(self, html):
-        """Replace the asset bundle links of `html` by the bundles' content."""
-        return ASSET_TAG.sub(self._qms_inline_asset, html)
-
-    def _qms_inline_asset(self, match):
-        # the bundle is compiled (or taken from its attachment) as /web/assets/ would serve it
-        try:
-            bundle_name, rtl, asset_type, autoprefix = self.env["ir.asset"]._parse_bundle_name(
-                match["url"].rsplit("/", 1)[-1], False)
-        except ValueError:
-            return match.group(0)
-        bundle = self.env["ir.qweb"]._get_asset_bundle(
-            bundle_name, css=asset_type == "css", js=asset_type == "js", rtl=rtl, autoprefix=autoprefix,
-            assets_params=self.env["ir.asset"]._get_asset_params())
-        if asset_type == "css" and bundle.stylesheets:
-            css = STATIC_URL.sub(self._qms_static_file_url, bundle.css().raw.decode())
-            return f"<style>{self._qms_escape_end_tags(css)}</style>"
-        if asset_type == "js" and bundle.javascripts:
-            return f"<script>{self._qms_escape_end_tags(bundle.js().raw.decode())}</script>"
-        _logger.info("Asset bundle %s has nothing to inline for a self-contained PDF.", match["url"])
-        return match.group(0)
-
-    @staticmethod
-    def _qms_escape_end_tags(text):
+    def _qms_inline_bundle(self, bundle_name, asset_type):
+        """The stylesheets (``asset_type`` "css", autoprefixed as web.minimal_layout asks) or the
+        scripts ("js") of an asset bundle, to write inside a <style> or <script> element, as
+        /web/assets/ would serve them; the fonts they name as data: URIs."""
+        css = asset_type == "css"
+        rtl = self.env["res.lang"].sudo()._get_data(code=self.env.lang or self.env.user.lang).direction == "rtl"
+        bundle = self.env["ir.qweb"]._get_asset_bundle(bundle_name, css=css, js=not css, rtl=rtl, autoprefix=css)
+        if css:
+            text = bundle.css().raw.decode() if bundle.stylesheets else ""
+            text = STATIC_URL.sub(lambda match: f'url("{_static_file_data_uri(match["path"])}")', text)
+        else:
+            text = bundle.js().raw.decode() if bundle.javascripts else ""
         # inside <style>/<script> the page must not see a closing tag or a comment opening
-        return re.sub(r"<(/(?:script|style)|!--)", r"<\\\1", text, flags=re.IGNORECASE)
-
-    @staticmethod
-    def _qms_static_file_url(match):
-        try:
-            path = file_path(match["path"].lstrip("/"))
-        except (FileNotFoundError, ValueError):
-            return 'url("data:,")'  # one missing file must not void a whole @font-face src list
-        folders = SELF_CONTAINED_PDF.get()
-        if folders is not None:
-            folders.add(os.path.dirname(path))
-        return f'url("file://{quote(path)}{match["suffix"] or ""}")'
+        return Markup(re.sub(r"<(/(?:script|style)|!--)", r"<\\\1", text, flags=re.IGNORECASE))

@@ -1,5 +1,4 @@
 import json
-import os
 import socket
 from datetime import datetime
 
@@ -261,24 +260,39 @@ class TestAnnualReport(QmsCommon):
                 "qms_customer.action_report_qms_annual_report", draft.ids)
         self.assertIn("wkhtmltopdf", logs.output[0])
 
-    def test_file_access_only_for_static_folders_and_never_from_the_context(self):
-        """Local file access is opened only while the addon freezes a PDF, and only for the static
-        folders its inlined stylesheets name; a context key sent by a client opens nothing."""
+    def test_demo_copies_frozen_by_the_command_line_install_keep_their_layout(self):
+        """The demo report is submitted, signed and presented while `odoo -i` loads the demo data:
+        no HTTP server, and the addon's own views not yet applied to other templates."""
+        demo = self.env.ref("qms_customer.annual_report_complaint_demo", raise_if_not_found=False)
+        if not demo:
+            self.skipTest("installed without demo data")
+        for copy in (demo.submitted_pdf_id, demo.signed_pdf_id, demo.presented_pdf_id):
+            self.assertTrue(copy.raw.startswith(b"%PDF"), copy.name)
+            self.assertIn(b"Lato", copy.raw, f"{copy.name} lost its stylesheets")
+
+    def test_self_contained_pages_need_no_file_access(self):
+        """Within self_contained_pdf() the pages carry the bundles, fonts as data: URIs:
+        wkhtmltopdf keeps core's --disable-local-file-access and fetches nothing. Outside it, the
+        pages are core's own, linking /web/assets/ from the layout _get_layout() returns (what
+        report/qms_minimal_layout.xml replaces: this fails when core renders its pages otherwise)."""
         Report = self.env["ir.actions.report"]
-        paperformat = self.env.company.paperformat_id
-        self.assertNotIn("--allow", Report.with_context(qms_self_contained_pdf=True)._build_wkhtmltopdf_args(
-            paperformat, False))
-        html = Report._render_qweb_html("qms_customer.action_report_qms_annual_report", self._report().ids)[0]
+        self.assertEqual(Report._get_layout(), self.env.ref("web.minimal_layout"))
         with self_contained_pdf():
-            inlined = Report._qms_inline_assets(html.decode())
-            args = Report._build_wkhtmltopdf_args(paperformat, False)
-        self.assertNotIn("/web/assets/", inlined)
-        self.assertIn("<style>", inlined)
+            self.assertEqual(Report._get_layout(), self.env.ref("qms_customer.qms_minimal_layout_self_contained"))
+        html = Report._render_qweb_html("qms_customer.action_report_qms_annual_report", self._report().ids)[0]
+        bodies, _ids, header, footer, _args = Report._prepare_html(html)
+        for page in (*bodies, header, footer):
+            self.assertEqual(page.count('rel="stylesheet" href="/web/assets/'), 2, "core links its two stylesheets")
+        with self_contained_pdf():
+            bodies, _ids, header, footer, _args = Report._prepare_html(html)
+            args = Report._build_wkhtmltopdf_args(self.env.company.paperformat_id, False)
+        for page in (*bodies, header, footer):
+            self.assertNotIn("/web/assets/", page)
+            self.assertNotRegex(page, r"url\(['\"]?/", "no stylesheet URL left for wkhtmltopdf to fetch")
+            self.assertGreaterEqual(page.count("<style>"), 2)
+            self.assertIn("data:font/woff;base64,", page)
         self.assertIn("--disable-local-file-access", args)
-        folders = [args[i + 1] for i, arg in enumerate(args) if arg == "--allow"]
-        self.assertTrue(folders)
-        for folder in folders:
-            self.assertIn(f"{os.sep}static{os.sep}", folder + os.sep)
+        self.assertNotIn("--allow", args)
 
     # --- signatures and access -------------------------------------------------------------------
     def test_both_signatures_approve_then_present(self):
