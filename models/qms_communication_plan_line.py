@@ -96,6 +96,7 @@ class QmsCommunicationPlanLine(models.Model):
         "res.users", string="Reminded", copy=False, readonly=True,
         help="Who was last reminded of this activity by the scheduled action; set when the reminder is "
              "claimed, so that two workers running the reminders at once cannot both remind.")
+    can_done = fields.Boolean(compute="_compute_can_steps")
     can_cancel = fields.Boolean(compute="_compute_can_steps")
     can_reset = fields.Boolean(compute="_compute_can_steps")
     can_edit_plan = fields.Boolean(compute="_compute_can_edit_gates")

@@ -322,6 +322,7 @@ class QmsComplaint(models.Model):
     can_investigation_done = fields.Boolean(compute="_compute_can_steps")
     can_reply = fields.Boolean(compute="_compute_can_steps")
     can_reconsider = fields.Boolean(compute="_compute_can_steps")
+    can_reinvestigate = fields.Boolean(compute="_compute_can_steps")
     can_close = fields.Boolean(compute="_compute_can_steps")
     can_cancel = fields.Boolean(compute="_compute_can_steps")
     can_edit_intake = fields.Boolean(compute="_compute_can_edit_gates")

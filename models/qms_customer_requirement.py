@@ -28,7 +28,7 @@ class QmsCustomerRequirement(models.Model):
     _description = "Customer Requirement"
     _order = "date desc, id desc"
 
-    kind = fields.Selection(REQUIREMENT_KINDS, required=True, default="function")
+    kind = fields.Selection(REQUIREMENT_KINDS, string="Requirement Kind", required=True, default="function")
     description = fields.Text(required=True)
     product_id = fields.Many2one("product.product", string="Product", index="btree_not_null")
     product_tmpl_id = fields.Many2one(related="product_id.product_tmpl_id", string="Product Template", store=True)

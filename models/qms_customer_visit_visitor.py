@@ -22,7 +22,7 @@ class QmsCustomerVisitVisitor(models.Model):
     visit_id = fields.Many2one("qms.customer.visit", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="visit_id.company_id", store=True)
     sequence = fields.Integer(default=10)
-    name = fields.Char(required=True)
+    name = fields.Char(string="Full Name", required=True)
     title = fields.Char(string="Job Title")
     contact = fields.Char(help="Phone, e-mail or any other way to reach this visitor.")
     contact_id = fields.Many2one("res.partner", string="Contact Card")

@@ -38,3 +38,4 @@ from . import test_upgrade_views
 from . import test_access_matrix
 from . import test_pdf_engine
 from . import test_readme
+from . import test_screens
