@@ -174,7 +174,7 @@ class QmsAnnualReport(models.Model):
                 report.summary_html = False
                 continue
             report.summary_html = self.env["ir.qweb"]._render(
-                "qms_customer.report_qms_annual_report_body", {"o": report, "v": report._get_report_values()})
+                "qms_customer.report_qms_annual_report_body", {"o": report, "v": report._prepare_figures_print_data()})
 
     # --- creation and edits -----------------------------------------------------------------
     def _check_duplicate(self, kind, company_id, year, exclude_ids=()):
@@ -555,27 +555,19 @@ class QmsAnnualReport(models.Model):
     def _selection_labels(self, model, field):
         return dict(self.env[model]._fields[field]._description_selection(self.env))
 
-    def _get_report_values(self):
-        """Plain values for the PDF and the form: labels translated now, numbers as frozen."""
+    def _prepare_figures_print_data(self):
+        """The figures as printed (PDF and form): the numbers as frozen on submission, their labels
+        (selection values, product and department names) in the reader's language. A draft prints
+        figures computed now, in the reader's language; a frozen report never recomputes."""
         self.ensure_one()
-        figures = self._get_figures() or self._compute_figures()
-
-        def stamp(user, date):
-            return {"name": user.name or "",
-                    "date": fields.Datetime.context_timestamp(self, date).strftime("%Y-%m-%d") if date else ""}
-
+        figures = self._compute_figures() if self.state == "draft" else self._get_figures()
         values = {
-            "header": self.company_id._qms_document_header("annual_report"),
             "figures": figures,
             "kind": self.kind,
             "has_data": bool(figures.get("total") or figures.get("cancelled")),
-            "supervisor": stamp(self.supervisor_sign_id, self.supervisor_sign_date),
-            "quality": stamp(self.quality_sign_id, self.quality_sign_date),
-            "mgmt_rep": stamp(self.mgmt_rep_sign_id, self.mgmt_rep_sign_date),
-            "review_date": fields.Date.to_string(self.review_date) if self.review_date else "",
         }
         if self.kind == "satisfaction":
-            return self._get_satisfaction_report_values(values)
+            return self._prepare_satisfaction_print_data(values)
         complaint = "qms.complaint"
         months = [str(m) for m in range(1, 13)]
 
@@ -722,7 +714,7 @@ class QmsAnnualReport(models.Model):
                     year=self.year),
                 partner_ids=managers.partner_id.ids, subtype_xmlid="mail.mt_comment")
 
-    def _get_satisfaction_report_values(self, values):
+    def _prepare_satisfaction_print_data(self, values):
         """Plain values of the satisfaction report for the PDF and the form."""
         figures = values["figures"]
         previous = figures.get("previous", {})

@@ -37,3 +37,4 @@ from . import test_faults
 from . import test_upgrade_views
 from . import test_access_matrix
 from . import test_pdf_engine
+from . import test_report_formats

@@ -319,8 +319,9 @@ class TestAnnualReport(QmsCommon):
         # the copy presented at the management review carries its date; the earlier copies stay
         presented_copy = report.pdf_attachment_id
         self.assertEqual(presented_copy.name, f"{report.name} (presented).pdf")
-        self.assertIn("2025-02-15", presented_copy.raw.decode())
-        self.assertNotIn("2025-02-15", signed_copy.raw.decode())
+        # the English reference copy: the review date in the English date format
+        self.assertIn("02/15/2025", presented_copy.raw.decode())
+        self.assertNotIn("02/15/2025", signed_copy.raw.decode())
         self.assertEqual(submitted_copy.checksum, submitted_checksum)
         with self.assertRaises(UserError):
             report.write({"review_notes": "late"})
@@ -378,6 +379,27 @@ class TestAnnualReport(QmsCommon):
         self.assertIn("Annual Customer A", html_zh)
         self.assertIn("<svg", html_zh)
         self.assertTrue(report.summary_html)
+
+    def _activate_chinese(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["qms_customer"], ["zh_CN"], overwrite=True)
+
+    def test_draft_prints_names_in_the_readers_language(self):
+        self._activate_chinese()
+        self.p1.with_context(lang="zh_CN").name = "年度水泵"
+        self.dep_production.with_context(lang="zh_CN").name = "生产部"
+        report = self._report()
+        report.action_compute()  # a preview computed in English...
+        self.env.invalidate_all()  # a new request: no department name computed in another language
+        Report = self.env["ir.actions.report"]
+        html_zh = Report.with_context(lang="zh_CN")._render_qweb_html(
+            "qms_customer.action_report_qms_annual_report", report.ids)[0].decode()
+        self.assertIn("年度水泵", html_zh, "...printed with the Chinese reader's product names")
+        self.assertIn("生产部", html_zh)
+        html_en = Report.with_context(lang="en_US")._render_qweb_html(
+            "qms_customer.action_report_qms_annual_report", report.ids)[0].decode()
+        self.assertIn("Annual Pump", html_en)
+        self.assertNotIn("年度水泵", html_en)
 
     def test_svg_chart_escapes_labels(self):
         svg = self.env["qms.annual.report"]._svg_bar_chart([("<b>x</b>", 3), ("y", 0)])
