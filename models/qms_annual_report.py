@@ -62,7 +62,10 @@ FROZEN_COPIES = {
     "approved": ("signed_pdf_id", "signed_pdf_sha256"),
     "presented": ("presented_pdf_id", "presented_pdf_sha256"),
 }
-FROZEN_FILE_FIELDS = ("pdf_attachment_id", *(field for field, _sha in FROZEN_COPIES.values()))
+# Each copy is frozen in English (the reference copy above) and again in every other active
+# language (translated_pdf_ids, their SHA-256 in translated_pdf_json): printing picks the reader's.
+FROZEN_FILE_FIELDS = ("pdf_attachment_id", *(field for field, _sha in FROZEN_COPIES.values()), "translated_pdf_ids")
+REFERENCE_LANG = "en_US"
 
 
 class QmsAnnualReport(models.Model):
@@ -81,7 +84,7 @@ class QmsAnnualReport(models.Model):
     _qms_gates = GATES
     # computed and frozen by the server (sudo), never written by a client
     _qms_server_fields = ("figures_json", "figures_date", "has_data", *FROZEN_FILE_FIELDS,
-                          *(sha for _field, sha in FROZEN_COPIES.values()))
+                          *(sha for _field, sha in FROZEN_COPIES.values()), "translated_pdf_json")
 
     name = fields.Char(compute="_compute_name", store=True)
     kind = fields.Selection([
@@ -150,6 +153,14 @@ class QmsAnnualReport(models.Model):
     presented_pdf_sha256 = fields.Char(
         string="Presented Copy SHA-256", readonly=True, copy=False,
         help="SHA-256 of the presented copy's bytes, kept when it was frozen.")
+    translated_pdf_ids = fields.Many2many(
+        "ir.attachment", "qms_annual_report_translated_pdf_rel", "report_id", "attachment_id",
+        string="Copies in Other Languages", readonly=True, copy=False,
+        help="Each frozen copy rendered again in the other active languages at the time it was frozen.")
+    translated_pdf_json = fields.Text(
+        string="Copies in Other Languages (SHA-256)", readonly=True, copy=False,
+        help="For each copy in another language: its language, the English copy it translates and the "
+             "SHA-256 of its bytes, kept when it was frozen.")
 
     _kind_company_year_uniq = models.UniqueIndex(
         "(kind, company_id, year)", "There is already a report of this kind for this company and year.")
@@ -390,26 +401,54 @@ class QmsAnnualReport(models.Model):
             return self.env._("%s (presented).pdf", self.name)
         return self.env._("%s (signed).pdf", self.name)
 
-    def _freeze_pdf(self):
-        """Render the PDF from the frozen figures and keep it. Earlier copies stay attached."""
+    def _render_frozen_copy(self, lang):
+        """The PDF of the report in ``lang``, dates printed in the report's timezone like its
+        figures: (bytes, mimetype)."""
         self.ensure_one()
-        # dates printed in the report's timezone, like its figures
         with self_contained_pdf():
             content, report_type = self.env["ir.actions.report"].with_context(
-                report_pdf_no_attachment=True, tz=self.tz,
+                report_pdf_no_attachment=True, tz=self.tz, lang=lang,
             ).sudo()._render_qweb_pdf("qms_customer.action_report_qms_annual_report", self.ids)
         content = content if isinstance(content, bytes) else content.encode()
-        attachment = self.env["ir.attachment"].sudo().create({
-            "name": self._pdf_attachment_name(),
-            "raw": content,
-            "res_model": self._name,
-            "res_id": self.id,
-            "mimetype": "application/pdf" if report_type == "pdf" else "text/html",
+        return content, "application/pdf" if report_type == "pdf" else "text/html"
+
+    def _freeze_pdf(self):
+        """Render the PDF from the frozen figures and keep it: the English reference copy, and one
+        copy in each other active language (the user's among them), so that a reader in Chinese
+        gets the Chinese copy of what was signed. Earlier copies stay attached."""
+        self.ensure_one()
+        Attachment = self.env["ir.attachment"].sudo()
+        content, mimetype = self._render_frozen_copy(REFERENCE_LANG)
+        attachment = Attachment.create({
+            "name": self.with_context(lang=REFERENCE_LANG)._pdf_attachment_name(),
+            "raw": content, "res_model": self._name, "res_id": self.id, "mimetype": mimetype,
         })
         copy_field, sha_field = FROZEN_COPIES[self.state]
+        translated = self._get_translated_copies_data()
+        langs = {code for code, _name in self.env["res.lang"].get_installed()} | {self.env.lang or REFERENCE_LANG}
+        new_copies = Attachment
+        for lang in sorted(langs - {REFERENCE_LANG}):
+            lang_content, lang_mimetype = self._render_frozen_copy(lang)
+            copy = Attachment.create({
+                "name": f"{self.with_context(lang=lang)._pdf_attachment_name()[:-4]} [{lang}].pdf",
+                "raw": lang_content, "res_model": self._name, "res_id": self.id, "mimetype": lang_mimetype,
+            })
+            new_copies |= copy
+            translated[str(copy.id)] = {"lang": lang, "copy_of": attachment.id,
+                                        "sha256": hashlib.sha256(lang_content).hexdigest()}
         # the server's own files: written in sudo, after the step checked the role
-        self.sudo().write({"pdf_attachment_id": attachment.id, copy_field: attachment.id,
-                           sha_field: hashlib.sha256(content).hexdigest()})
+        self.sudo().write({
+            "pdf_attachment_id": attachment.id, copy_field: attachment.id,
+            sha_field: hashlib.sha256(content).hexdigest(),
+            "translated_pdf_ids": [(4, copy.id) for copy in new_copies],
+            "translated_pdf_json": json.dumps(translated, sort_keys=True) if translated else False,
+        })
+
+    def _get_translated_copies_data(self):
+        """{attachment id (str): {"lang", "copy_of" (the English copy's id), "sha256"}} of the
+        copies frozen in other languages."""
+        self.ensure_one()
+        return json.loads(self.translated_pdf_json) if self.translated_pdf_json else {}
 
     def _signature_of(self, vals):
         return next(name for names in SIGNATURES.values() for name, _group in names if f"{name}_id" in vals)
@@ -454,10 +493,10 @@ class QmsAnnualReport(models.Model):
 
     def action_view_pdf(self):
         self.ensure_one()
-        if not self.pdf_attachment_id:
+        copy = self._qms_printed_copy()
+        if not copy:
             raise UserError(self.env._("The PDF is kept once the report is submitted."))
-        return {"type": "ir.actions.act_url", "url": f"/web/content/{self.pdf_attachment_id.id}?download=true",
-                "target": "self"}
+        return {"type": "ir.actions.act_url", "url": f"/web/content/{copy.id}?download=true", "target": "self"}
 
     # --- the frozen copies: kept, printed, checked ------------------------------------------------
     @api.constrains(*FROZEN_FILE_FIELDS)
@@ -509,10 +548,19 @@ class QmsAnnualReport(models.Model):
                     report=report.display_name, file=name))
 
     def _qms_printed_copy(self):
-        """What printing a submitted report returns: the last copy it froze, never a file that
-        merely carries its name."""
+        """What printing a submitted report returns: the last copy it froze in the reader's
+        language (else the English one), never a file that merely carries its name."""
         self.ensure_one()
-        return self.pdf_attachment_id if self.state != "draft" else self.env["ir.attachment"]
+        if self.state == "draft":
+            return self.env["ir.attachment"]
+        lang = self.env.lang or REFERENCE_LANG
+        if lang != REFERENCE_LANG:
+            ids = [int(attachment_id) for attachment_id, data in self.sudo()._get_translated_copies_data().items()
+                   if data["lang"] == lang and data["copy_of"] == self.pdf_attachment_id.id]
+            copy = self.translated_pdf_ids.filtered(lambda file: file.id in ids)[:1]
+            if copy:
+                return copy
+        return self.pdf_attachment_id
 
     def _qms_frozen_pdf_problems(self, limit=5):
         """Frozen copies whose bytes no longer have the SHA-256 kept when they were frozen, that have
@@ -549,6 +597,19 @@ class QmsAnnualReport(models.Model):
             if report.pdf_attachment_id and report.pdf_attachment_id not in checked:
                 problem("frozen PDF without a SHA-256 (frozen before 19.0.1.2.0, unreadable then)",
                         report, report.pdf_attachment_id)
+            translated = report._get_translated_copies_data()
+            for file in report.translated_pdf_ids:
+                if (file.res_model, file.res_id) != (report._name, report.id):
+                    problem("frozen PDF no longer attached to its report", report, file)
+                data = translated.get(str(file.id))
+                if not data:
+                    problem("frozen PDF without a SHA-256 (frozen before 19.0.1.2.0, unreadable then)",
+                            report, file)
+                elif hashlib.sha256(file.raw or b"").hexdigest() != data["sha256"]:
+                    problem("frozen PDF whose bytes differ from the SHA-256 kept when it was frozen",
+                            report, file)
+            if len(report.translated_pdf_ids) != len(translated):
+                problem("submitted report without its frozen PDF", report, None)
         return [(label, names[:limit]) for label, names in found.items()]
 
     # --- printing ------------------------------------------------------------------------------
