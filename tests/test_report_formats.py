@@ -132,3 +132,14 @@ class TestReportFormats(QmsComplaintCommon):
             self.assertPrinted(html, plan.line_ids[:1], "method", lang)
             self.assertPrinted(html, plan.line_ids[:1], "month", lang)
             self.assertLess(html.index("Test Customer Ltd"), html.index("Other Customer"), "in planned order")
+
+    # --- the yearly reports, both kinds ----------------------------------------------------------
+    def test_annual_reports_in_each_language(self):
+        for kind in ("complaint", "satisfaction"):
+            report = self.env["qms.annual.report"].create({
+                "kind": kind, "year": 2031, "tz": "UTC", "review_date": date(2032, 2, 15)})
+            for lang in LANGS:
+                html = self._html("qms_customer.action_report_qms_annual_report", report, lang)
+                self.assertIn(self._date(date(2032, 2, 15), lang), html, f"{kind}: review date in {lang}")
+                self.assertPrinted(html, report, "state", lang)
+                self.assertIn("qms-signatures", html)
