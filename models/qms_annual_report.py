@@ -83,7 +83,7 @@ class QmsAnnualReport(models.Model):
     _qms_steps = STEPS
     _qms_gates = GATES
     # computed and frozen by the server (sudo), never written by a client
-    _qms_server_fields = ("figures_json", "figures_date", "has_data", *FROZEN_FILE_FIELDS,
+    _qms_server_fields = ("figures_json", "translated_figures_json", "figures_date", "has_data", *FROZEN_FILE_FIELDS,
                           *(sha for _field, sha in FROZEN_COPIES.values()), "translated_pdf_json")
 
     name = fields.Char(compute="_compute_name", store=True)
@@ -108,6 +108,10 @@ class QmsAnnualReport(models.Model):
         string="Target Days to Close", default=lambda self: self.env.company.qms_complaint_close_days or 30,
         help="Complaints closed within this number of days count as closed on time.")
     figures_json = fields.Text(string="Figures", readonly=True, copy=False)
+    translated_figures_json = fields.Text(
+        string="Figures in Other Languages", readonly=True, copy=False,
+        help="The same frozen figures with their names (products, departments, segments) in each other "
+             "active language, for the copies printed in that language.")
     figures_date = fields.Datetime(string="Figures Computed On", readonly=True, copy=False)
     has_data = fields.Boolean(readonly=True, copy=False)
     satisfaction_analysis = fields.Text(
@@ -214,7 +218,8 @@ class QmsAnnualReport(models.Model):
         res = super().write(vals)
         if {"kind", "year", "company_id", "close_target_days", "tz"} & set(vals):
             # stale figures of a draft are dropped; they are recomputed on demand
-            self.filtered(lambda r: r.state == "draft").sudo().write({"figures_json": False, "has_data": False})
+            self.filtered(lambda r: r.state == "draft").sudo().write(
+                {"figures_json": False, "translated_figures_json": False, "has_data": False})
         return res
 
     @api.constrains("state", *{name for step in STEPS.values() for name in step.stamp})
@@ -239,10 +244,22 @@ class QmsAnnualReport(models.Model):
         return True
 
     def _prepare_figures_vals(self):
+        """The figures as frozen: with their names in English (the reference copy), and the same
+        figures named in each other active language, read in the same transaction."""
         self.ensure_one()
-        figures = self._compute_figures()
+        figures, translated = None, {}
+        for lang in [REFERENCE_LANG, *sorted({code for code, _name in self.env["res.lang"].get_installed()}
+                                             - {REFERENCE_LANG})]:
+            # names computed in another language (a department's complete name) are not reused
+            self.env.invalidate_all(flush=True)
+            lang_figures = self.with_context(lang=lang)._compute_figures()
+            if lang == REFERENCE_LANG:
+                figures = lang_figures
+            else:
+                translated[lang] = lang_figures
         return {
             "figures_json": json.dumps(figures, sort_keys=True),
+            "translated_figures_json": json.dumps(translated, sort_keys=True) if translated else False,
             "figures_date": fields.Datetime.now(),
             "has_data": bool(figures.get("total") or figures.get("cancelled")),
         }
@@ -621,7 +638,11 @@ class QmsAnnualReport(models.Model):
         (selection values, product and department names) in the reader's language. A draft prints
         figures computed now, in the reader's language; a frozen report never recomputes."""
         self.ensure_one()
-        figures = self._compute_figures() if self.state == "draft" else self._get_figures()
+        if self.state == "draft":
+            figures = self._compute_figures()
+        else:
+            translated = json.loads(self.translated_figures_json) if self.translated_figures_json else {}
+            figures = translated.get(self.env.lang) or self._get_figures()
         values = {
             "figures": figures,
             "kind": self.kind,

@@ -388,6 +388,7 @@ class TestAnnualReport(QmsCommon):
         """A report frozen while zh_CN is active keeps an English and a Chinese copy; printing gives
         each reader the copy in their language, and the Chinese copy is as frozen as the English."""
         self._activate_chinese()
+        self.dep_production.with_context(lang="zh_CN").name = "生产部"
         report = self._report().with_context(lang="zh_CN")  # submitted by a user reading Chinese
         report.action_submit()
         english, chinese = report.pdf_attachment_id, report.translated_pdf_ids
@@ -396,6 +397,12 @@ class TestAnnualReport(QmsCommon):
         self.assertIn(b"Customer Complaint Summary Report", english.raw)
         self.assertIn("客户投诉综合报告".encode(), chinese.raw)
         self.assertNotIn("客户投诉综合报告".encode(), english.raw)
+        # the frozen figures name the departments in each copy's language, with the same numbers
+        self.assertIn(b"Test Production", english.raw)
+        self.assertNotIn("生产部".encode(), english.raw)
+        self.assertIn("生产部".encode(), chinese.raw)
+        frozen = json.loads(report.figures_json)
+        self.assertEqual(json.loads(report.translated_figures_json)["zh_CN"]["total"], frozen["total"])
         self.assertEqual(report.with_context(lang="zh_CN")._qms_printed_copy(), chinese)
         self.assertEqual(report.with_context(lang="en_US")._qms_printed_copy(), english)
         action = self.env.ref("qms_customer.action_report_qms_annual_report")
