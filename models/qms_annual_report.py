@@ -62,7 +62,10 @@ FROZEN_COPIES = {
     "approved": ("signed_pdf_id", "signed_pdf_sha256"),
     "presented": ("presented_pdf_id", "presented_pdf_sha256"),
 }
-FROZEN_FILE_FIELDS = ("pdf_attachment_id", *(field for field, _sha in FROZEN_COPIES.values()))
+# Each copy is frozen in English (the reference copy above) and again in every other active
+# language (translated_pdf_ids, their SHA-256 in translated_pdf_json): printing picks the reader's.
+FROZEN_FILE_FIELDS = ("pdf_attachment_id", *(field for field, _sha in FROZEN_COPIES.values()), "translated_pdf_ids")
+REFERENCE_LANG = "en_US"
 
 
 class QmsAnnualReport(models.Model):
@@ -80,8 +83,8 @@ class QmsAnnualReport(models.Model):
     _qms_steps = STEPS
     _qms_gates = GATES
     # computed and frozen by the server (sudo), never written by a client
-    _qms_server_fields = ("figures_json", "figures_date", "has_data", *FROZEN_FILE_FIELDS,
-                          *(sha for _field, sha in FROZEN_COPIES.values()))
+    _qms_server_fields = ("figures_json", "translated_figures_json", "figures_date", "has_data", *FROZEN_FILE_FIELDS,
+                          *(sha for _field, sha in FROZEN_COPIES.values()), "translated_pdf_json")
 
     name = fields.Char(compute="_compute_name", store=True)
     kind = fields.Selection([
@@ -105,6 +108,10 @@ class QmsAnnualReport(models.Model):
         string="Target Days to Close", default=lambda self: self.env.company.qms_complaint_close_days or 30,
         help="Complaints closed within this number of days count as closed on time.")
     figures_json = fields.Text(string="Figures", readonly=True, copy=False)
+    translated_figures_json = fields.Text(
+        string="Figures in Other Languages", readonly=True, copy=False,
+        help="The same frozen figures with their names (products, departments, segments) in each other "
+             "active language, for the copies printed in that language.")
     figures_date = fields.Datetime(string="Figures Computed On", readonly=True, copy=False)
     has_data = fields.Boolean(readonly=True, copy=False)
     satisfaction_analysis = fields.Text(
@@ -150,6 +157,14 @@ class QmsAnnualReport(models.Model):
     presented_pdf_sha256 = fields.Char(
         string="Presented Copy SHA-256", readonly=True, copy=False,
         help="SHA-256 of the presented copy's bytes, kept when it was frozen.")
+    translated_pdf_ids = fields.Many2many(
+        "ir.attachment", "qms_annual_report_translated_pdf_rel", "report_id", "attachment_id",
+        string="Copies in Other Languages", readonly=True, copy=False,
+        help="Each frozen copy rendered again in the other active languages at the time it was frozen.")
+    translated_pdf_json = fields.Text(
+        string="Copies in Other Languages (SHA-256)", readonly=True, copy=False,
+        help="For each copy in another language: its language, the English copy it translates and the "
+             "SHA-256 of its bytes, kept when it was frozen.")
 
     _kind_company_year_uniq = models.UniqueIndex(
         "(kind, company_id, year)", "There is already a report of this kind for this company and year.")
@@ -174,7 +189,7 @@ class QmsAnnualReport(models.Model):
                 report.summary_html = False
                 continue
             report.summary_html = self.env["ir.qweb"]._render(
-                "qms_customer.report_qms_annual_report_body", {"o": report, "v": report._get_report_values()})
+                "qms_customer.report_qms_annual_report_body", {"o": report, "v": report._prepare_figures_print_data()})
 
     # --- creation and edits -----------------------------------------------------------------
     def _check_duplicate(self, kind, company_id, year, exclude_ids=()):
@@ -203,7 +218,8 @@ class QmsAnnualReport(models.Model):
         res = super().write(vals)
         if {"kind", "year", "company_id", "close_target_days", "tz"} & set(vals):
             # stale figures of a draft are dropped; they are recomputed on demand
-            self.filtered(lambda r: r.state == "draft").sudo().write({"figures_json": False, "has_data": False})
+            self.filtered(lambda r: r.state == "draft").sudo().write(
+                {"figures_json": False, "translated_figures_json": False, "has_data": False})
         return res
 
     @api.constrains("state", *{name for step in STEPS.values() for name in step.stamp})
@@ -228,10 +244,22 @@ class QmsAnnualReport(models.Model):
         return True
 
     def _prepare_figures_vals(self):
+        """The figures as frozen: with their names in English (the reference copy), and the same
+        figures named in each other active language, read in the same transaction."""
         self.ensure_one()
-        figures = self._compute_figures()
+        figures, translated = None, {}
+        for lang in [REFERENCE_LANG, *sorted({code for code, _name in self.env["res.lang"].get_installed()}
+                                             - {REFERENCE_LANG})]:
+            # names computed in another language (a department's complete name) are not reused
+            self.env.invalidate_all(flush=True)
+            lang_figures = self.with_context(lang=lang)._compute_figures()
+            if lang == REFERENCE_LANG:
+                figures = lang_figures
+            else:
+                translated[lang] = lang_figures
         return {
             "figures_json": json.dumps(figures, sort_keys=True),
+            "translated_figures_json": json.dumps(translated, sort_keys=True) if translated else False,
             "figures_date": fields.Datetime.now(),
             "has_data": bool(figures.get("total") or figures.get("cancelled")),
         }
@@ -390,26 +418,54 @@ class QmsAnnualReport(models.Model):
             return self.env._("%s (presented).pdf", self.name)
         return self.env._("%s (signed).pdf", self.name)
 
-    def _freeze_pdf(self):
-        """Render the PDF from the frozen figures and keep it. Earlier copies stay attached."""
+    def _render_frozen_copy(self, lang):
+        """The PDF of the report in ``lang``, dates printed in the report's timezone like its
+        figures: (bytes, mimetype)."""
         self.ensure_one()
-        # dates printed in the report's timezone, like its figures
         with self_contained_pdf():
             content, report_type = self.env["ir.actions.report"].with_context(
-                report_pdf_no_attachment=True, tz=self.tz,
+                report_pdf_no_attachment=True, tz=self.tz, lang=lang,
             ).sudo()._render_qweb_pdf("qms_customer.action_report_qms_annual_report", self.ids)
         content = content if isinstance(content, bytes) else content.encode()
-        attachment = self.env["ir.attachment"].sudo().create({
-            "name": self._pdf_attachment_name(),
-            "raw": content,
-            "res_model": self._name,
-            "res_id": self.id,
-            "mimetype": "application/pdf" if report_type == "pdf" else "text/html",
+        return content, "application/pdf" if report_type == "pdf" else "text/html"
+
+    def _freeze_pdf(self):
+        """Render the PDF from the frozen figures and keep it: the English reference copy, and one
+        copy in each other active language (the user's among them), so that a reader in Chinese
+        gets the Chinese copy of what was signed. Earlier copies stay attached."""
+        self.ensure_one()
+        Attachment = self.env["ir.attachment"].sudo()
+        content, mimetype = self._render_frozen_copy(REFERENCE_LANG)
+        attachment = Attachment.create({
+            "name": self.with_context(lang=REFERENCE_LANG)._pdf_attachment_name(),
+            "raw": content, "res_model": self._name, "res_id": self.id, "mimetype": mimetype,
         })
         copy_field, sha_field = FROZEN_COPIES[self.state]
+        translated = self._get_translated_copies_data()
+        langs = {code for code, _name in self.env["res.lang"].get_installed()} | {self.env.lang or REFERENCE_LANG}
+        new_copies = Attachment
+        for lang in sorted(langs - {REFERENCE_LANG}):
+            lang_content, lang_mimetype = self._render_frozen_copy(lang)
+            copy = Attachment.create({
+                "name": f"{self.with_context(lang=lang)._pdf_attachment_name()[:-4]} [{lang}].pdf",
+                "raw": lang_content, "res_model": self._name, "res_id": self.id, "mimetype": lang_mimetype,
+            })
+            new_copies |= copy
+            translated[str(copy.id)] = {"lang": lang, "copy_of": attachment.id,
+                                        "sha256": hashlib.sha256(lang_content).hexdigest()}
         # the server's own files: written in sudo, after the step checked the role
-        self.sudo().write({"pdf_attachment_id": attachment.id, copy_field: attachment.id,
-                           sha_field: hashlib.sha256(content).hexdigest()})
+        self.sudo().write({
+            "pdf_attachment_id": attachment.id, copy_field: attachment.id,
+            sha_field: hashlib.sha256(content).hexdigest(),
+            "translated_pdf_ids": [(4, copy.id) for copy in new_copies],
+            "translated_pdf_json": json.dumps(translated, sort_keys=True) if translated else False,
+        })
+
+    def _get_translated_copies_data(self):
+        """{attachment id (str): {"lang", "copy_of" (the English copy's id), "sha256"}} of the
+        copies frozen in other languages."""
+        self.ensure_one()
+        return json.loads(self.translated_pdf_json) if self.translated_pdf_json else {}
 
     def _signature_of(self, vals):
         return next(name for names in SIGNATURES.values() for name, _group in names if f"{name}_id" in vals)
@@ -454,10 +510,10 @@ class QmsAnnualReport(models.Model):
 
     def action_view_pdf(self):
         self.ensure_one()
-        if not self.pdf_attachment_id:
+        copy = self._qms_printed_copy()
+        if not copy:
             raise UserError(self.env._("The PDF is kept once the report is submitted."))
-        return {"type": "ir.actions.act_url", "url": f"/web/content/{self.pdf_attachment_id.id}?download=true",
-                "target": "self"}
+        return {"type": "ir.actions.act_url", "url": f"/web/content/{copy.id}?download=true", "target": "self"}
 
     # --- the frozen copies: kept, printed, checked ------------------------------------------------
     @api.constrains(*FROZEN_FILE_FIELDS)
@@ -509,10 +565,19 @@ class QmsAnnualReport(models.Model):
                     report=report.display_name, file=name))
 
     def _qms_printed_copy(self):
-        """What printing a submitted report returns: the last copy it froze, never a file that
-        merely carries its name."""
+        """What printing a submitted report returns: the last copy it froze in the reader's
+        language (else the English one), never a file that merely carries its name."""
         self.ensure_one()
-        return self.pdf_attachment_id if self.state != "draft" else self.env["ir.attachment"]
+        if self.state == "draft":
+            return self.env["ir.attachment"]
+        lang = self.env.lang or REFERENCE_LANG
+        if lang != REFERENCE_LANG:
+            ids = [int(attachment_id) for attachment_id, data in self.sudo()._get_translated_copies_data().items()
+                   if data["lang"] == lang and data["copy_of"] == self.pdf_attachment_id.id]
+            copy = self.translated_pdf_ids.filtered(lambda file: file.id in ids)[:1]
+            if copy:
+                return copy
+        return self.pdf_attachment_id
 
     def _qms_frozen_pdf_problems(self, limit=5):
         """Frozen copies whose bytes no longer have the SHA-256 kept when they were frozen, that have
@@ -549,33 +614,42 @@ class QmsAnnualReport(models.Model):
             if report.pdf_attachment_id and report.pdf_attachment_id not in checked:
                 problem("frozen PDF without a SHA-256 (frozen before 19.0.1.2.0, unreadable then)",
                         report, report.pdf_attachment_id)
+            translated = report._get_translated_copies_data()
+            for file in report.translated_pdf_ids:
+                if (file.res_model, file.res_id) != (report._name, report.id):
+                    problem("frozen PDF no longer attached to its report", report, file)
+                data = translated.get(str(file.id))
+                if not data:
+                    problem("frozen PDF without a SHA-256 (frozen before 19.0.1.2.0, unreadable then)",
+                            report, file)
+                elif hashlib.sha256(file.raw or b"").hexdigest() != data["sha256"]:
+                    problem("frozen PDF whose bytes differ from the SHA-256 kept when it was frozen",
+                            report, file)
+            if len(report.translated_pdf_ids) != len(translated):
+                problem("submitted report without its frozen PDF", report, None)
         return [(label, names[:limit]) for label, names in found.items()]
 
     # --- printing ------------------------------------------------------------------------------
     def _selection_labels(self, model, field):
         return dict(self.env[model]._fields[field]._description_selection(self.env))
 
-    def _get_report_values(self):
-        """Plain values for the PDF and the form: labels translated now, numbers as frozen."""
+    def _prepare_figures_print_data(self):
+        """The figures as printed (PDF and form): the numbers as frozen on submission, their labels
+        (selection values, product and department names) in the reader's language. A draft prints
+        figures computed now, in the reader's language; a frozen report never recomputes."""
         self.ensure_one()
-        figures = self._get_figures() or self._compute_figures()
-
-        def stamp(user, date):
-            return {"name": user.name or "",
-                    "date": fields.Datetime.context_timestamp(self, date).strftime("%Y-%m-%d") if date else ""}
-
+        if self.state == "draft":
+            figures = self._compute_figures()
+        else:
+            translated = json.loads(self.translated_figures_json) if self.translated_figures_json else {}
+            figures = translated.get(self.env.lang) or self._get_figures()
         values = {
-            "header": self.company_id._qms_document_header("annual_report"),
             "figures": figures,
             "kind": self.kind,
             "has_data": bool(figures.get("total") or figures.get("cancelled")),
-            "supervisor": stamp(self.supervisor_sign_id, self.supervisor_sign_date),
-            "quality": stamp(self.quality_sign_id, self.quality_sign_date),
-            "mgmt_rep": stamp(self.mgmt_rep_sign_id, self.mgmt_rep_sign_date),
-            "review_date": fields.Date.to_string(self.review_date) if self.review_date else "",
         }
         if self.kind == "satisfaction":
-            return self._get_satisfaction_report_values(values)
+            return self._prepare_satisfaction_print_data(values)
         complaint = "qms.complaint"
         months = [str(m) for m in range(1, 13)]
 
@@ -722,7 +796,7 @@ class QmsAnnualReport(models.Model):
                     year=self.year),
                 partner_ids=managers.partner_id.ids, subtype_xmlid="mail.mt_comment")
 
-    def _get_satisfaction_report_values(self, values):
+    def _prepare_satisfaction_print_data(self, values):
         """Plain values of the satisfaction report for the PDF and the form."""
         figures = values["figures"]
         previous = figures.get("previous", {})

@@ -1,3 +1,5 @@
+from datetime import date
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -146,37 +148,9 @@ class QmsCommunicationPlan(models.Model):
         today = today or fields.Date.context_today(self)
         self.search([("state", "=", "approved"), ("year", "<", today.year)])._qms_take("close")
 
-    def _prepare_report_vals(self):
-        """Plain values printed on the yearly plan: the table the Sales Supervisor signs."""
+    def _get_lines_in_plan_order(self):
+        """The plan's activities in the order the printed plan lists them: by planned date, then
+        customer."""
         self.ensure_one()
-        line_fields = self.env["qms.communication.plan.line"]._fields
-        methods = dict(line_fields["method"]._description_selection(self.env))
-        states = dict(line_fields["state"]._description_selection(self.env))
-        month_names = dict(line_fields["month"]._description_selection(self.env))
-        lines = self.line_ids.sorted(lambda line: (line.date_planned, line.partner_id.name or ""))
-        return {
-            "name": self.name,
-            "year": self.year,
-            "company": self.company_id.name,
-            "owner": self.user_id.name,
-            "state": dict(self._fields["state"]._description_selection(self.env))[self.state],
-            "approved_by": self.approved_by_id.name or "",
-            "approved_date": (self.approved_date and fields.Date.to_string(self.approved_date)) or "",
-            "lines": [
-                {
-                    "customer": line.partner_id.display_name,
-                    "method": methods.get(line.method, line.method),
-                    "when": fields.Date.to_string(line.date) if line.date else month_names.get(line.month, ""),
-                    "responsible": line.user_id.name or "",
-                    "state": states.get(line.state, line.state),
-                    "communication": line.communication_id.name or "",
-                }
-                for line in lines
-            ],
-            "done_count": self.done_count,
-            "planned_count": self.planned_count,
-            "missed_count": self.missed_count,
-            "line_count": self.line_count,
-            "progress": round(self.progress),
-        }
+        return self.line_ids.sorted(lambda line: (line.date_planned or date.min, line.partner_id.name or ""))
 

@@ -728,44 +728,6 @@ class QmsComplaint(models.Model):
             "res_id": self.sale_order_id.id,
         }
 
-    def _get_report_values(self):
-        """Plain values for the printed slip: the template only loops and prints."""
-        self.ensure_one()
-
-        def stamp(user, date):
-            return {
-                "name": user.name or "",
-                "date": fields.Datetime.context_timestamp(self, date).strftime("%Y-%m-%d %H:%M") if date else "",
-            }
-
-        selection = {name: dict(self._fields[name]._description_selection(self.env))
-                     for name in ("channel", "severity", "category", "customer_request", "reply_channel",
-                                  "customer_satisfied", "state")}
-        return {
-            "header": self.company_id._qms_document_header("complaint"),
-            "state": selection["state"][self.state],
-            "channel": selection["channel"].get(self.channel, ""),
-            "severity": selection["severity"].get(self.severity, ""),
-            "category": selection["category"].get(self.category, ""),
-            "customer_request": selection["customer_request"].get(self.customer_request, ""),
-            "reply_channel": selection["reply_channel"].get(self.reply_channel, ""),
-            "customer_satisfied": selection["customer_satisfied"].get(self.customer_satisfied, ""),
-            "received": stamp(self.received_by_id, self.received_date),
-            "supervisor": stamp(self.supervisor_id, self.supervisor_date),
-            "quality": stamp(self.quality_user_id, self.quality_date),
-            "investigation": stamp(self.investigation_user_id, self.investigation_date),
-            "reply": stamp(self.reply_user_id, self.reply_date),
-            "verification": stamp(self.verified_by_id, self.verified_date),
-            "lines": [{
-                "product": line.product_id.display_name or "",
-                "qty_complained": line.qty_complained,
-                "qty_returned": line.qty_returned,
-                "uom": line.uom_id.name or "",
-                "defect": line.defect_description or "",
-            } for line in self.line_ids],
-            "actions": [action._get_report_summary() for action in self.corrective_action_ids],
-        }
-
     # --- 4.4.2 three guarantees: smart buttons to the remedies' documents -----------------------
     def _compute_remedy_counts(self):
         for complaint in self:

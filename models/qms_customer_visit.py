@@ -1,8 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import format_datetime
 
-from .qms_customer_requirement import PRODUCT_KINDS
 from .qms_input_guard import check_input
 from .qms_input_limits import (
     EARLIEST_DATE,
@@ -155,32 +153,3 @@ class QmsCustomerVisit(models.Model):
         action["domain"] = [("visit_id", "=", self.id)]
         action["context"] = {"default_visit_id": self.id}
         return action
-
-    def _prepare_report_vals(self):
-        """Plain values printed on the visit record: no logic is left to the template."""
-        self.ensure_one()
-        kinds = dict(self.env["qms.customer.requirement"]._fields["kind"]._description_selection(self.env))
-        tz = self.env.user.tz or "UTC"
-        return {
-            "name": self.name,
-            "customer": self.partner_id.display_name,
-            "start": format_datetime(self.env, self.date_start, tz=tz) if self.date_start else "",
-            "end": format_datetime(self.env, self.date_end, tz=tz) if self.date_end else "",
-            "place": self.place or "",
-            "purpose": self.purpose or "",
-            "sale_order": self.sale_order_id.name or "",
-            "receptionists": ", ".join(self.receptionist_ids.mapped("name")),
-            "visitors": [
-                {"name": v.name, "title": v.title or "", "contact": v.contact or ""} for v in self.visitor_ids
-            ],
-            "requirements": [
-                {
-                    "kind": kinds.get(r.kind, r.kind),
-                    "product": r.product_id.display_name or "",
-                    "description": r.description,
-                    "is_product": r.kind in PRODUCT_KINDS,
-                }
-                for r in self.requirement_ids.sorted("id")  # in the order they were heard
-            ],
-            "state": dict(self._fields["state"]._description_selection(self.env))[self.state],
-        }

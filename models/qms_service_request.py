@@ -200,22 +200,3 @@ class QmsServiceRequest(models.Model):
         self.ensure_one()
         return {"type": "ir.actions.act_window", "res_model": "sale.order", "view_mode": "form",
                 "res_id": self.sale_order_id.id}
-
-    def _get_report_values(self):
-        """Plain values for the service acceptance sheet."""
-        self.ensure_one()
-        labels = dict(self._fields["service_type"]._description_selection(self.env))
-        state_labels = dict(self._fields["state"]._description_selection(self.env))
-
-        def when(date):
-            return fields.Datetime.context_timestamp(self, date).strftime("%Y-%m-%d %H:%M") if date else ""
-
-        return {
-            "header": self.company_id._qms_document_header("service"),
-            "service_type": labels.get(self.service_type, ""),
-            "state": state_labels.get(self.state, ""),
-            "scheduled": when(self.scheduled_date),
-            "done": {"name": self.done_by_id.name or "", "date": when(self.done_date)},
-            "acceptance": {"name": self.acceptance_name or "",
-                           "date": fields.Date.to_string(self.acceptance_date) if self.acceptance_date else ""},
-        }

@@ -15,6 +15,8 @@ class ResCompany(models.Model):
         help="Target number of days between receiving a complaint and closing it.")
     qms_annual_report_doc_code = fields.Char(string="Annual Report Form Code", default="QR-8.2-03")
     qms_service_doc_code = fields.Char(string="Service Acceptance Form Code", default="QR-8.2-04")
+    qms_visit_doc_code = fields.Char(string="Customer Visit Record Form Code", default="QR-8.2-05")
+    qms_plan_doc_code = fields.Char(string="Communication Plan Form Code", default="QR-8.2-06")
     qms_warranty_start = fields.Selection([
         ("delivery", "Delivery Date"),
         ("invoice", "Invoice Date"),
@@ -25,14 +27,16 @@ class ResCompany(models.Model):
     qms_repair_days = fields.Integer(string="Repair Within (Days)", default=365)
 
     def _qms_document_header(self, kind):
-        """Header values of a controlled form: 'complaint', 'corrective_action', 'annual_report'
-        or 'service'."""
+        """Header values of a controlled form: 'complaint', 'corrective_action', 'annual_report',
+        'service', 'visit' or 'plan'."""
         self.ensure_one()
         code = {
             "complaint": self.qms_complaint_doc_code,
             "corrective_action": self.qms_action_doc_code,
             "annual_report": self.qms_annual_report_doc_code,
             "service": self.qms_service_doc_code,
+            "visit": self.qms_visit_doc_code,
+            "plan": self.qms_plan_doc_code,
         }[kind]
         return {"code": code or "", "edition": self.qms_doc_edition or "", "revision": self.qms_doc_revision or ""}
 

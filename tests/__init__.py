@@ -39,3 +39,4 @@ from . import test_access_matrix
 from . import test_pdf_engine
 from . import test_readme
 from . import test_screens
+from . import test_report_formats

@@ -333,8 +333,9 @@ class TestAnnualReport(QmsCommon):
         # the copy presented at the management review carries its date; the earlier copies stay
         presented_copy = report.pdf_attachment_id
         self.assertEqual(presented_copy.name, f"{report.name} (presented).pdf")
-        self.assertIn("2025-02-15", presented_copy.raw.decode())
-        self.assertNotIn("2025-02-15", signed_copy.raw.decode())
+        # the English reference copy: the review date in the English date format
+        self.assertIn("02/15/2025", presented_copy.raw.decode())
+        self.assertNotIn("02/15/2025", signed_copy.raw.decode())
         self.assertEqual(submitted_copy.checksum, submitted_checksum)
         with self.assertRaises(UserError):
             report.write({"review_notes": "late"})
@@ -392,6 +393,69 @@ class TestAnnualReport(QmsCommon):
         self.assertIn("Annual Customer A", html_zh)
         self.assertIn("<svg", html_zh)
         self.assertTrue(report.summary_html)
+
+    def _activate_chinese(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["qms_customer"], ["zh_CN"], overwrite=True)
+
+    def test_frozen_in_chinese_too_and_printed_in_the_readers_language(self):
+        """A report frozen while zh_CN is active keeps an English and a Chinese copy; printing gives
+        each reader the copy in their language, and the Chinese copy is as frozen as the English."""
+        self._activate_chinese()
+        self.dep_production.with_context(lang="zh_CN").name = "生产部"
+        report = self._report().with_context(lang="zh_CN")  # submitted by a user reading Chinese
+        report.action_submit()
+        english, chinese = report.pdf_attachment_id, report.translated_pdf_ids
+        self.assertEqual(len(chinese), 1)
+        self.assertIn("[zh_CN]", chinese.name)
+        self.assertIn(b"Customer Complaint Summary Report", english.raw)
+        self.assertIn("客户投诉综合报告".encode(), chinese.raw)
+        self.assertNotIn("客户投诉综合报告".encode(), english.raw)
+        # the frozen figures name the departments in each copy's language, with the same numbers
+        self.assertIn(b"Test Production", english.raw)
+        self.assertNotIn("生产部".encode(), english.raw)
+        self.assertIn("生产部".encode(), chinese.raw)
+        frozen = json.loads(report.figures_json)
+        self.assertEqual(json.loads(report.translated_figures_json)["zh_CN"]["total"], frozen["total"])
+        self.assertEqual(report.with_context(lang="zh_CN")._qms_printed_copy(), chinese)
+        self.assertEqual(report.with_context(lang="en_US")._qms_printed_copy(), english)
+        action = self.env.ref("qms_customer.action_report_qms_annual_report")
+        for lang, copy in (("zh_CN", chinese), ("en_US", english)):
+            # what printing returns instead of rendering (ir.actions.report._render_qweb_pdf_prepare_streams)
+            printed = action.with_context(lang=lang).retrieve_attachment(report.with_context(lang=lang))
+            self.assertEqual(printed, copy, f"a {lang} reader prints the {lang} copy")
+        self.assertEqual(report._qms_frozen_pdf_problems(), [])
+        with self.assertRaises(UserError):
+            chinese.unlink()
+        with self.assertRaises(UserError):
+            chinese.write({"raw": b"forged"})
+        # the signed copy is frozen in both languages as well; the reader gets the latest one
+        report.with_user(self.supervisor).action_sign_supervisor()
+        report.with_user(self.quality).action_sign_quality()
+        self.assertEqual(report.state, "approved")
+        self.assertEqual(len(report.translated_pdf_ids), 2)
+        signed_chinese = report.with_context(lang="zh_CN")._qms_printed_copy()
+        self.assertIn(signed_chinese, report.translated_pdf_ids)
+        self.assertNotEqual(signed_chinese, chinese)
+        self.assertEqual(report.with_context(lang="en_US")._qms_printed_copy(), report.signed_pdf_id)
+        self.assertEqual(report._qms_frozen_pdf_problems(), [])
+
+    def test_draft_prints_names_in_the_readers_language(self):
+        self._activate_chinese()
+        self.p1.with_context(lang="zh_CN").name = "年度水泵"
+        self.dep_production.with_context(lang="zh_CN").name = "生产部"
+        report = self._report()
+        report.action_compute()  # a preview computed in English...
+        self.env.invalidate_all()  # a new request: no department name computed in another language
+        Report = self.env["ir.actions.report"]
+        html_zh = Report.with_context(lang="zh_CN")._render_qweb_html(
+            "qms_customer.action_report_qms_annual_report", report.ids)[0].decode()
+        self.assertIn("年度水泵", html_zh, "...printed with the Chinese reader's product names")
+        self.assertIn("生产部", html_zh)
+        html_en = Report.with_context(lang="en_US")._render_qweb_html(
+            "qms_customer.action_report_qms_annual_report", report.ids)[0].decode()
+        self.assertIn("Annual Pump", html_en)
+        self.assertNotIn("年度水泵", html_en)
 
     def test_svg_chart_escapes_labels(self):
         svg = self.env["qms.annual.report"]._svg_bar_chart([("<b>x</b>", 3), ("y", 0)])
