@@ -337,7 +337,9 @@ class QmsComplaint(models.Model):
     # the list's default order: its first page is read from this index, as sale.order does
     _received_date_id_idx = models.Index("(received_date DESC, id DESC)")
 
-    # ------------------------------------------------------------------------------------------
+    # ----------------------------------------------------------------------------------------------
+    # Computes, searches and onchanges
+    # ----------------------------------------------------------------------------------------------
     @api.depends("received_date", "company_id.qms_complaint_close_days")
     def _compute_date_deadline(self):
         for complaint in self:
@@ -364,6 +366,22 @@ class QmsComplaint(models.Model):
             slip.action_department_ids = (slip.responsible_department_id | actions.responsible_department_id
                                           | actions.implementing_department_id | actions.verifying_department_id)
 
+    def _search_action_department_ids(self, operator, value):
+        if operator == "in" and False in value:  # no department: no corrective action
+            rest = [v for v in value if v is not False]
+            return Domain("corrective_action_ids", "=", False) | Domain("action_department_ids", "in", rest)
+        if operator == "in" and all(type(v) is int for v in value):
+            # read straight from the relation table (no rule applies to it, as the rule needs): the
+            # ORM cannot see that the subquery uses the field, so its pending changes are written first
+            self.flush_model(["action_department_ids"])
+            return Domain("id", "in", SQL(
+                "(SELECT complaint_id FROM qms_complaint_action_department_rel WHERE department_id IN %s)",
+                tuple(value) or (None,)))
+        if operator == "any":  # by name or any condition on the departments: the general way
+            return Domain("corrective_action_ids", "any!", Domain.OR(
+                Domain(name, "any!", value) for name in ACTION_DEPARTMENT_FIELDS))
+        return NotImplemented  # the ORM builds "not in" and "not any" as negations
+
     @api.depends("state", "responsible_department_id")
     @api.depends_context("uid")
     def _compute_can_propose_actions(self):
@@ -383,22 +401,6 @@ class QmsComplaint(models.Model):
         return self.env._("Only the Quality department and the department responsible for %s propose "
                           "corrective actions.", self.name)
 
-    def _search_action_department_ids(self, operator, value):
-        if operator == "in" and False in value:  # no department: no corrective action
-            rest = [v for v in value if v is not False]
-            return Domain("corrective_action_ids", "=", False) | Domain("action_department_ids", "in", rest)
-        if operator == "in" and all(type(v) is int for v in value):
-            # read straight from the relation table (no rule applies to it, as the rule needs): the
-            # ORM cannot see that the subquery uses the field, so its pending changes are written first
-            self.flush_model(["action_department_ids"])
-            return Domain("id", "in", SQL(
-                "(SELECT complaint_id FROM qms_complaint_action_department_rel WHERE department_id IN %s)",
-                tuple(value) or (None,)))
-        if operator == "any":  # by name or any condition on the departments: the general way
-            return Domain("corrective_action_ids", "any!", Domain.OR(
-                Domain(name, "any!", value) for name in ACTION_DEPARTMENT_FIELDS))
-        return NotImplemented  # the ORM builds "not in" and "not any" as negations
-
     @api.depends("state", "received_date", "verified_date")
     def _compute_days_to_close(self):
         for complaint in self:
@@ -407,12 +409,65 @@ class QmsComplaint(models.Model):
             else:
                 complaint.days_to_close = 0
 
+    def _compute_remedy_counts(self):
+        for complaint in self:
+            sudo = complaint.sudo()
+            complaint.refund_move_count = len(sudo.refund_move_ids)
+            complaint.remedy_picking_count = len(sudo.remedy_picking_ids)
+            complaint.repair_count = len(sudo.repair_ids)
+
+    @api.depends("company_id")
+    def _compute_portal_share_actions(self):
+        for complaint in self:
+            complaint.portal_share_actions = complaint.company_id.qms_portal_share_actions
+
+    @api.depends("contact_id", "partner_id")
+    def _compute_customer_contact_id(self):
+        for complaint in self:
+            complaint.customer_contact_id = complaint.contact_id or complaint.partner_id
+
+    @api.depends("state")
+    def _compute_portal_state(self):
+        for complaint in self:
+            complaint.portal_state = PORTAL_STATES.get(complaint.state, "received")
+
+    @api.depends("description")
+    def _compute_portal_description(self):
+        for complaint in self:
+            complaint.portal_description = html2plaintext(complaint.description or "").strip()
+
+    def _compute_access_url(self):
+        for complaint in self:
+            complaint.access_url = f"/my/complaints/{complaint.id}"
+
     @api.onchange("partner_id")
     def _onchange_partner_id(self):
         if self.contact_id.commercial_partner_id != self.commercial_partner_id:
             self.contact_id = False
         if self.sale_order_id.partner_id.commercial_partner_id != self.commercial_partner_id:
             self.sale_order_id = False
+
+    # ----------------------------------------------------------------------------------------------
+    # Constraints: they hold on every path (the stamps of each stage, the input limits of issue #11.8)
+    # ----------------------------------------------------------------------------------------------
+    @api.constrains("state", *{name for step in STEPS.values() for name in step.stamp})
+    def _check_stage_stamps(self):
+        self._qms_check_required_stamps(self)
+
+    @api.constrains("state", "company_responsible", "investigation_date")
+    def _check_not_responsible_cause(self):
+        for complaint in self:
+            if complaint.state in ("reply", "verification", "done") and not complaint.company_responsible \
+                    and not complaint.investigation_date:
+                raise ValidationError(self.env._(
+                    "%s is answered although the company is not responsible and no cause was found.", complaint.name))
+
+    @api.constrains("state")
+    def _check_closed_actions_effective(self):
+        for complaint in self.filtered(lambda c: c.state == "done"):
+            if complaint.corrective_action_ids.filtered(lambda a: a.state not in ("effective", "cancel")):
+                raise ValidationError(self.env._(
+                    "%s is closed with corrective actions not verified effective.", complaint.name))
 
     @api.constrains("partner_id", "sale_order_id")
     def _check_sale_order_customer(self):
@@ -424,7 +479,59 @@ class QmsComplaint(models.Model):
                     order=order.name, owner=order.partner_id.commercial_partner_id.display_name,
                     customer=complaint.partner_id.display_name))
 
-    # --- creation and edits ---------------------------------------------------------------------
+    @api.constrains("contact_id", "partner_id")
+    def _check_contact_customer(self):
+        for complaint in self:
+            contact = complaint.contact_id.sudo()  # whoever records the slip may not read every partner
+            if contact and contact.commercial_partner_id != complaint.sudo().commercial_partner_id:
+                raise ValidationError(self.env._(
+                    "%(contact)s is not a contact of %(customer)s: choose one of the customer's contacts.",
+                    contact=contact.display_name, customer=complaint.sudo().partner_id.display_name))
+
+    @api.constrains("received_by_id")
+    def _check_receiver_internal(self):
+        for complaint in self:
+            receiver = complaint.received_by_id.sudo()
+            if receiver.share:
+                raise ValidationError(self.env._(
+                    "%(user)s cannot have received the complaint: the receiver must be an employee of the "
+                    "company, not a portal or public user.", user=receiver.display_name))
+
+    @api.constrains("received_date")
+    def _check_received_date(self):
+        # a complaint is recorded when it arrives: not in the future (a day of margin for time zones)
+        check_date_between(self, "received_date", EARLIEST_DATE, tomorrow(self.env), self.env._("tomorrow"))
+
+    @api.constrains("date_deadline", "received_date")
+    def _check_date_deadline(self):
+        self._check_received_date()  # first: a reception near the year 9999 cannot be converted
+        for complaint in self.filtered(lambda c: c.date_deadline and c.received_date):
+            received = fields.Datetime.context_timestamp(complaint, complaint.received_date).date()
+            latest = received.replace(year=min(received.year + YEARS_AHEAD, 9999), day=min(received.day, 28))
+            if not received <= complaint.date_deadline <= latest:
+                raise ValidationError(self.env._(
+                    "%(slip)s: \"Close By\" must be between the reception (%(received)s) and %(years)s years "
+                    "after it (got %(deadline)s).", slip=complaint.display_name,
+                    received=format_date(self.env, received), years=YEARS_AHEAD,
+                    deadline=format_date(self.env, complaint.date_deadline)))
+
+    @api.constrains("description", "reply_text", "supervisor_comment", "quality_disposition",
+                    "investigation_cause", "verification_notes", "cancel_reason")
+    def _check_text_sizes(self):
+        check_text_sizes(self, {
+            "description": RICH_TEXT_MAX_CHARS, "reply_text": RICH_TEXT_MAX_CHARS,
+            "supervisor_comment": PLAIN_TEXT_MAX_CHARS, "quality_disposition": PLAIN_TEXT_MAX_CHARS,
+            "investigation_cause": PLAIN_TEXT_MAX_CHARS, "verification_notes": PLAIN_TEXT_MAX_CHARS,
+            "cancel_reason": PLAIN_TEXT_MAX_CHARS,
+        })
+
+    @api.constrains("email_from")
+    def _check_email_from(self):
+        check_email(self, "email_from")
+
+    # ----------------------------------------------------------------------------------------------
+    # CRUD: a slip keeps its number, is closed for good when closed, and is never deleted
+    # ----------------------------------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
         check_input(self, vals_list)  # what the caller sent, before numbering
@@ -460,25 +567,6 @@ class QmsComplaint(models.Model):
             return self.env._("%s is closed: its content is evidence and can no longer be changed.", self.name)
         return False
 
-    @api.constrains("state", *{name for step in STEPS.values() for name in step.stamp})
-    def _check_stage_stamps(self):
-        self._qms_check_required_stamps(self)
-
-    @api.constrains("state", "company_responsible", "investigation_date")
-    def _check_not_responsible_cause(self):
-        for complaint in self:
-            if complaint.state in ("reply", "verification", "done") and not complaint.company_responsible \
-                    and not complaint.investigation_date:
-                raise ValidationError(self.env._(
-                    "%s is answered although the company is not responsible and no cause was found.", complaint.name))
-
-    @api.constrains("state")
-    def _check_closed_actions_effective(self):
-        for complaint in self.filtered(lambda c: c.state == "done"):
-            if complaint.corrective_action_ids.filtered(lambda a: a.state not in ("effective", "cancel")):
-                raise ValidationError(self.env._(
-                    "%s is closed with corrective actions not verified effective.", complaint.name))
-
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):
         # a deleted slip would leave a hole in the gap-free numbers (an auditor asks why it is
@@ -486,26 +574,9 @@ class QmsComplaint(models.Model):
         raise UserError(self.env._(
             "A complaint slip is never deleted: cancel it with the reason, and its number stays accounted for."))
 
-    # --- who is told: one accountable person per gate -------------------------------------------
-    def _accountable(self, role):
-        """The one person accountable for a gate of this slip's company (Settings), else the first
-        holder of the role in the company: one activity per gate, whatever the number of holders."""
-        self.ensure_one()
-        return self.company_id._qms_accountable_user(role)
-
-    def _schedule_review_activity(self, users, summary, deadline=None):
-        for user in users:
-            self.with_context(qms_colleague_notice=True).activity_schedule(
-                "qms_customer.mail_activity_type_qms_review", date_deadline=deadline or fields.Date.context_today(self),
-                summary=summary, user_id=user.id)
-
-    def _close_review_activities(self, feedback):
-        # marked done by whoever took the step: the chatter credits them, not the assignee
-        self.activity_feedback(["qms_customer.mail_activity_type_qms_review"], feedback=feedback)
-
-    # ==========================================================================================
-    # The procedure, clause 4.3: the buttons take the steps of STEPS; write() checks and stamps.
-    # ==========================================================================================
+    # ----------------------------------------------------------------------------------------------
+    # Actions: the procedure, clause 4.3. The buttons take the steps of STEPS; write() checks and stamps
+    # ----------------------------------------------------------------------------------------------
     def action_submit(self):
         """4.3.1 The receiver reports the recorded complaint to the Sales supervisor at once."""
         return self._qms_take("submit")
@@ -708,7 +779,9 @@ class QmsComplaint(models.Model):
             "cancel")
         self.message_post(body=self.env._("Cancelled: %s", self.cancel_reason))
 
-    # --- smart buttons and printing -----------------------------------------------------------
+    # ----------------------------------------------------------------------------------------------
+    # Actions: smart buttons to the sales order, the corrective actions and the remedies' documents
+    # ----------------------------------------------------------------------------------------------
     def action_view_corrective_actions(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("qms_customer.qms_corrective_action_action")
@@ -727,14 +800,6 @@ class QmsComplaint(models.Model):
             "view_mode": "form",
             "res_id": self.sale_order_id.id,
         }
-
-    # --- 4.4.2 three guarantees: smart buttons to the remedies' documents -----------------------
-    def _compute_remedy_counts(self):
-        for complaint in self:
-            sudo = complaint.sudo()
-            complaint.refund_move_count = len(sudo.refund_move_ids)
-            complaint.remedy_picking_count = len(sudo.remedy_picking_ids)
-            complaint.repair_count = len(sudo.repair_ids)
 
     def _action_view_documents(self, model, records):
         self.ensure_one()
@@ -759,36 +824,187 @@ class QmsComplaint(models.Model):
     def action_view_repairs(self):
         return self._action_view_documents("repair.order", self.repair_ids)
 
-    # --- outside the company: the customer portal (issue #7.1) and e-mail intake (issue #7.2) ---
-    @api.depends("company_id")
-    def _compute_portal_share_actions(self):
-        for complaint in self:
-            complaint.portal_share_actions = complaint.company_id.qms_portal_share_actions
+    # ----------------------------------------------------------------------------------------------
+    # Business: who is told (one accountable person per gate), and the consistency of stored records
+    # ----------------------------------------------------------------------------------------------
+    def _accountable(self, role):
+        """The one person accountable for a gate of this slip's company (Settings), else the first
+        holder of the role in the company: one activity per gate, whatever the number of holders."""
+        self.ensure_one()
+        return self.company_id._qms_accountable_user(role)
 
-    @api.depends("contact_id", "partner_id")
-    def _compute_customer_contact_id(self):
-        for complaint in self:
-            complaint.customer_contact_id = complaint.contact_id or complaint.partner_id
+    def _schedule_review_activity(self, users, summary, deadline=None):
+        for user in users:
+            self.with_context(qms_colleague_notice=True).activity_schedule(
+                "qms_customer.mail_activity_type_qms_review", date_deadline=deadline or fields.Date.context_today(self),
+                summary=summary, user_id=user.id)
 
-    @api.depends("state")
-    def _compute_portal_state(self):
-        for complaint in self:
-            complaint.portal_state = PORTAL_STATES.get(complaint.state, "received")
+    def _close_review_activities(self, feedback):
+        # marked done by whoever took the step: the chatter credits them, not the assignee
+        self.activity_feedback(["qms_customer.mail_activity_type_qms_review"], feedback=feedback)
 
-    @api.depends("description")
-    def _compute_portal_description(self):
-        for complaint in self:
-            complaint.portal_description = html2plaintext(complaint.description or "").strip()
+    @api.model
+    def _qms_integrity_problems(self, limit=5):
+        """Slips whose stored state contradicts their gate stamps, duplicated numbers, orphan lines:
+        ``[(problem, [example names...]), ...]``; empty when the records are consistent."""
+        self.env.flush_all()
+        problems = []
+        for label, query in integrity_checks(self._qms_required_stamps()):
+            self.env.cr.execute(SQL("%s LIMIT %s", query, limit))
+            rows = [row[0] for row in self.env.cr.fetchall()]
+            if rows:
+                problems.append((label, rows))
+        return problems
 
+    # ----------------------------------------------------------------------------------------------
+    # Mail: e-mail intake through the complaints alias; a closed slip's thread is evidence (issue #11.3)
+    # ----------------------------------------------------------------------------------------------
+    def _mail_get_partner_fields(self, introspect_fields=False):
+        # the portal button with the access token goes to the person we write to; a notice meant
+        # for colleagues (an activity) carries none: building the customer's signed link writes the
+        # customer's row (auth_signup), which serialised concurrent gates on slips of one customer
+        if self.env.context.get("qms_colleague_notice"):
+            return []
+        return ["customer_contact_id"]
+
+    # E-mail intake: the company's complaints alias creates a recorded slip.
+    @api.model
+    def message_new(self, msg_dict, custom_values=None):
+        dropped = self._qms_filter_email_attachments(msg_dict)
+        values = dict(custom_values or {})
+        values.update(self._prepare_email_complaint_vals(msg_dict, values))
+        complaint = super(QmsComplaint, self.with_context(mail_create_nosubscribe=True)).message_new(
+            msg_dict, custom_values=values)
+        complaint._qms_note_dropped_attachments(dropped)
+        complaint._notify_new_external_complaint(self.env._(
+            "New complaint %(slip)s by e-mail from %(sender)s", slip=complaint.name, sender=msg_dict.get("email_from")))
+        return complaint
+
+    def message_update(self, msg_dict, update_vals=None):
+        # a reply by e-mail joins the thread of its slip (closed ones too) under the portal's limits
+        dropped = self._qms_filter_email_attachments(msg_dict)
+        result = super().message_update(msg_dict, update_vals=update_vals)
+        self._qms_note_dropped_attachments(dropped)
+        return result
+
+    @api.model
+    def _prepare_email_complaint_vals(self, msg_dict, values):
+        """Sender → the known contact and its customer, else a new contact; subject and body →
+        description."""
+        company = self.env["res.company"].browse(values.get("company_id")) or self.env.company
+        email_from = msg_dict.get("email_from") or ""
+        normalized = email_normalize(email_from)
+        contact = self.env["res.partner"]
+        if msg_dict.get("author_id"):
+            contact = self.env["res.partner"].browse(msg_dict["author_id"])
+        if not contact and normalized:
+            contact = self.env["res.partner"].search(
+                [("email_normalized", "=", normalized), ("company_id", "in", [False, company.id])], limit=1)
+        if not contact:
+            name, email = parse_contact_from_email(email_from)
+            contact = self.env["res.partner"].create({"name": name or email or email_from, "email": email})
+        subject = msg_dict.get("subject") or ""
+        body = msg_dict.get("body") or ""
+        description = (f"<p><strong>{plaintext2html(subject)[3:-4]}</strong></p>" if subject else "") + body
+        receiver = self.env.user if not self.env.user.share else self.env.ref("base.user_root")
+        return {
+            "name": "/",  # numbered from the company's sequence, not named after the subject
+            "partner_id": contact.commercial_partner_id.id,
+            "contact_id": contact.id,
+            "company_id": company.id,
+            "channel": "email",
+            "category": values.get("category", "other"),
+            "received_by_id": receiver.id,
+            "received_date": fields.Datetime.now(),
+            "description": description,
+            "email_from": normalized or email_from,
+        }
+
+    @api.model
+    def _qms_filter_email_attachments(self, msg_dict):
+        """Apply the portal's limits to the files of an incoming e-mail (its sender cannot be
+        authenticated): photos or PDF, 10 MB each, 10 files. The others are removed from
+        ``msg_dict`` (the message is posted without them); returns their names."""
+        kept, dropped = [], []
+        for attachment in msg_dict.get("attachments") or []:
+            content = attachment.content
+            raw = content.encode() if isinstance(content, str) else (content or b"")
+            name = attachment.fname or "attachment"
+            if len(kept) >= PORTAL_ATTACHMENT_MAX_COUNT or len(raw) > PORTAL_ATTACHMENT_MAX_BYTES \
+                    or guess_mimetype(raw) not in PORTAL_ATTACHMENT_MIMETYPES:
+                dropped.append(name)
+            else:
+                kept.append(attachment)
+        if dropped:
+            msg_dict["attachments"] = kept
+        return dropped
+
+    def _qms_note_dropped_attachments(self, names):
+        """An internal note naming the files of an e-mail that were not kept."""
+        if not names:
+            return
+        for complaint in self:
+            complaint.message_post(
+                body=self.env._(
+                    "Files of an e-mail not kept (only photos or PDF files, at most %(count)s files of "
+                    "10 MB each are accepted): %(files)s",
+                    count=PORTAL_ATTACHMENT_MAX_COUNT, files=", ".join(names)),
+                message_type="notification", subtype_xmlid="mail.mt_note")
+
+    @api.model
+    def _qms_is_auto_reply(self, message):
+        """Auto-replies (out of office, autoresponders, bulk mail) never become slips."""
+        auto_submitted = (message.get("Auto-Submitted") or "").strip().lower()
+        if auto_submitted and auto_submitted != "no":
+            return True
+        if message.get("X-Autoreply") or message.get("X-Autorespond") or message.get("X-Autogenerated"):
+            return True
+        precedence = (message.get("Precedence") or "").strip().lower()
+        return precedence in ("auto_reply", "bulk", "junk", "list")
+
+    def _notify_new_external_complaint(self, summary):
+        """A complaint arrived from outside (portal, e-mail): the accountable Sales supervisor gets an
+        activity to check it and submit it for review (clause 4.3.1: report it at once)."""
+        for complaint in self:
+            complaint._schedule_review_activity(
+                complaint._accountable(SUPERVISOR), summary)
+
+    # Closed means closed, but not for the customer (issue #11.3): the messages and files already in
+    # the thread of a closed or cancelled slip, or of one of its corrective actions, are evidence.
+    # New messages, the portal link and the customer's replies still go through. Enforced for
+    # everyone by mail.message and ir.attachment (models/mail_message.py, models/ir_attachment.py).
+    @api.model
+    def _qms_closed_evidence(self, res_model, res_ids):
+        """The ids among ``res_ids`` of ``res_model`` whose thread is evidence of a closed slip."""
+        res_ids = [res_id for res_id in res_ids if res_id]
+        if not res_ids or res_model not in EVIDENCE_MODELS:
+            return set()
+        path = "state" if res_model == "qms.complaint" else "complaint_id.state"
+        # sudo: the lock holds whatever the user may read
+        return set(self.env[res_model].sudo().with_context(active_test=False).search(
+            [("id", "in", res_ids), (path, "in", CLOSED_STATES)]).ids)
+
+    def _check_can_update_message_content(self, messages):
+        # the chatter's edit and delete (mail's own hook), before the message itself refuses it
+        super()._check_can_update_message_content(messages)
+        if self._qms_closed_evidence(self._name, self.ids):
+            raise UserError(self.env._(
+                "%s is closed: the messages in its thread are evidence and can no longer be edited or "
+                "deleted. Post a new message instead.", self.name))
+
+    @api.model
+    def _qms_plain_html(self, html):
+        """Text that came by e-mail, for the customer: plain text, no markup, no live links."""
+        return escape(html2plaintext(html or "").strip()).replace("\n", Markup("<br/>"))
+
+    # ----------------------------------------------------------------------------------------------
+    # Portal: what the customer sees of a slip, and the complaint they record on their own order
+    # ----------------------------------------------------------------------------------------------
     @api.model
     def _portal_accessible_fields(self):
         """Fields a portal user may read (all others are unreadable, unsearchable, unsortable), and
         write (none: the customer records a complaint through the portal form only)."""
         return PORTAL_READABLE_FIELDS, frozenset()
-
-    def _compute_access_url(self):
-        for complaint in self:
-            complaint.access_url = f"/my/complaints/{complaint.id}"
 
     def _get_portal_return_action(self):
         self.ensure_one()
@@ -797,14 +1013,6 @@ class QmsComplaint(models.Model):
     def _get_report_base_filename(self):
         self.ensure_one()
         return self.env._("Complaint %s", self.name)
-
-    def _mail_get_partner_fields(self, introspect_fields=False):
-        # the portal button with the access token goes to the person we write to; a notice meant
-        # for colleagues (an activity) carries none: building the customer's signed link writes the
-        # customer's row (auth_signup), which serialised concurrent gates on slips of one customer
-        if self.env.context.get("qms_colleague_notice"):
-            return []
-        return ["customer_contact_id"]
 
     def _portal_state_label(self):
         """The stage in the customer's words: internal gates are not shown one by one."""
@@ -829,9 +1037,7 @@ class QmsComplaint(models.Model):
             "state": labels[action.state],
         } for action in complaint.corrective_action_ids.filtered(lambda a: a.state != "cancel")]
 
-    # ------------------------------------------------------------------------------------------
     # Portal intake: the customer records a complaint against one of their own sales orders.
-    # ------------------------------------------------------------------------------------------
     @api.model
     def _portal_orders_domain(self, partner):
         return [("partner_id", "child_of", partner.commercial_partner_id.id), ("state", "=", "sale")]
@@ -938,202 +1144,3 @@ class QmsComplaint(models.Model):
             "portal_user_id": self.env.user.id,
             "line_ids": [fields.Command.create(vals) for vals in line_vals],
         }
-
-    def _notify_new_external_complaint(self, summary):
-        """A complaint arrived from outside (portal, e-mail): the accountable Sales supervisor gets an
-        activity to check it and submit it for review (clause 4.3.1: report it at once)."""
-        for complaint in self:
-            complaint._schedule_review_activity(
-                complaint._accountable(SUPERVISOR), summary)
-
-    # ------------------------------------------------------------------------------------------
-    # E-mail intake: the company's complaints alias creates a recorded slip.
-    # ------------------------------------------------------------------------------------------
-    @api.model
-    def message_new(self, msg_dict, custom_values=None):
-        dropped = self._qms_filter_email_attachments(msg_dict)
-        values = dict(custom_values or {})
-        values.update(self._prepare_email_complaint_vals(msg_dict, values))
-        complaint = super(QmsComplaint, self.with_context(mail_create_nosubscribe=True)).message_new(
-            msg_dict, custom_values=values)
-        complaint._qms_note_dropped_attachments(dropped)
-        complaint._notify_new_external_complaint(self.env._(
-            "New complaint %(slip)s by e-mail from %(sender)s", slip=complaint.name, sender=msg_dict.get("email_from")))
-        return complaint
-
-    def message_update(self, msg_dict, update_vals=None):
-        # a reply by e-mail joins the thread of its slip (closed ones too) under the portal's limits
-        dropped = self._qms_filter_email_attachments(msg_dict)
-        result = super().message_update(msg_dict, update_vals=update_vals)
-        self._qms_note_dropped_attachments(dropped)
-        return result
-
-    @api.model
-    def _qms_filter_email_attachments(self, msg_dict):
-        """Apply the portal's limits to the files of an incoming e-mail (its sender cannot be
-        authenticated): photos or PDF, 10 MB each, 10 files. The others are removed from
-        ``msg_dict`` (the message is posted without them); returns their names."""
-        kept, dropped = [], []
-        for attachment in msg_dict.get("attachments") or []:
-            content = attachment.content
-            raw = content.encode() if isinstance(content, str) else (content or b"")
-            name = attachment.fname or "attachment"
-            if len(kept) >= PORTAL_ATTACHMENT_MAX_COUNT or len(raw) > PORTAL_ATTACHMENT_MAX_BYTES \
-                    or guess_mimetype(raw) not in PORTAL_ATTACHMENT_MIMETYPES:
-                dropped.append(name)
-            else:
-                kept.append(attachment)
-        if dropped:
-            msg_dict["attachments"] = kept
-        return dropped
-
-    def _qms_note_dropped_attachments(self, names):
-        """An internal note naming the files of an e-mail that were not kept."""
-        if not names:
-            return
-        for complaint in self:
-            complaint.message_post(
-                body=self.env._(
-                    "Files of an e-mail not kept (only photos or PDF files, at most %(count)s files of "
-                    "10 MB each are accepted): %(files)s",
-                    count=PORTAL_ATTACHMENT_MAX_COUNT, files=", ".join(names)),
-                message_type="notification", subtype_xmlid="mail.mt_note")
-
-    @api.model
-    def _prepare_email_complaint_vals(self, msg_dict, values):
-        """Sender → the known contact and its customer, else a new contact; subject and body →
-        description."""
-        company = self.env["res.company"].browse(values.get("company_id")) or self.env.company
-        email_from = msg_dict.get("email_from") or ""
-        normalized = email_normalize(email_from)
-        contact = self.env["res.partner"]
-        if msg_dict.get("author_id"):
-            contact = self.env["res.partner"].browse(msg_dict["author_id"])
-        if not contact and normalized:
-            contact = self.env["res.partner"].search(
-                [("email_normalized", "=", normalized), ("company_id", "in", [False, company.id])], limit=1)
-        if not contact:
-            name, email = parse_contact_from_email(email_from)
-            contact = self.env["res.partner"].create({"name": name or email or email_from, "email": email})
-        subject = msg_dict.get("subject") or ""
-        body = msg_dict.get("body") or ""
-        description = (f"<p><strong>{plaintext2html(subject)[3:-4]}</strong></p>" if subject else "") + body
-        receiver = self.env.user if not self.env.user.share else self.env.ref("base.user_root")
-        return {
-            "name": "/",  # numbered from the company's sequence, not named after the subject
-            "partner_id": contact.commercial_partner_id.id,
-            "contact_id": contact.id,
-            "company_id": company.id,
-            "channel": "email",
-            "category": values.get("category", "other"),
-            "received_by_id": receiver.id,
-            "received_date": fields.Datetime.now(),
-            "description": description,
-            "email_from": normalized or email_from,
-        }
-
-    @api.model
-    def _qms_is_auto_reply(self, message):
-        """Auto-replies (out of office, autoresponders, bulk mail) never become slips."""
-        auto_submitted = (message.get("Auto-Submitted") or "").strip().lower()
-        if auto_submitted and auto_submitted != "no":
-            return True
-        if message.get("X-Autoreply") or message.get("X-Autorespond") or message.get("X-Autogenerated"):
-            return True
-        precedence = (message.get("Precedence") or "").strip().lower()
-        return precedence in ("auto_reply", "bulk", "junk", "list")
-
-    # ------------------------------------------------------------------------------------------
-    # Closed means closed, but not for the customer (issue #11.3): the messages and files already in
-    # the thread of a closed or cancelled slip, or of one of its corrective actions, are evidence.
-    # New messages, the portal link and the customer's replies still go through. Enforced for
-    # everyone by mail.message and ir.attachment (models/mail_message.py, models/ir_attachment.py).
-    # ------------------------------------------------------------------------------------------
-    @api.model
-    def _qms_closed_evidence(self, res_model, res_ids):
-        """The ids among ``res_ids`` of ``res_model`` whose thread is evidence of a closed slip."""
-        res_ids = [res_id for res_id in res_ids if res_id]
-        if not res_ids or res_model not in EVIDENCE_MODELS:
-            return set()
-        path = "state" if res_model == "qms.complaint" else "complaint_id.state"
-        # sudo: the lock holds whatever the user may read
-        return set(self.env[res_model].sudo().with_context(active_test=False).search(
-            [("id", "in", res_ids), (path, "in", CLOSED_STATES)]).ids)
-
-    def _check_can_update_message_content(self, messages):
-        # the chatter's edit and delete (mail's own hook), before the message itself refuses it
-        super()._check_can_update_message_content(messages)
-        if self._qms_closed_evidence(self._name, self.ids):
-            raise UserError(self.env._(
-                "%s is closed: the messages in its thread are evidence and can no longer be edited or "
-                "deleted. Post a new message instead.", self.name))
-
-    @api.model
-    def _qms_plain_html(self, html):
-        """Text that came by e-mail, for the customer: plain text, no markup, no live links."""
-        return escape(html2plaintext(html or "").strip()).replace("\n", Markup("<br/>"))
-
-    # --- consistency of the stored records (after a crash, an upgrade, a load test) ----------------
-    @api.model
-    def _qms_integrity_problems(self, limit=5):
-        """Slips whose stored state contradicts their gate stamps, duplicated numbers, orphan lines:
-        ``[(problem, [example names...]), ...]``; empty when the records are consistent."""
-        self.env.flush_all()
-        problems = []
-        for label, query in integrity_checks(self._qms_required_stamps()):
-            self.env.cr.execute(SQL("%s LIMIT %s", query, limit))
-            rows = [row[0] for row in self.env.cr.fetchall()]
-            if rows:
-                problems.append((label, rows))
-        return problems
-
-    # --- input limits (issue #11.8): constraints, so that they hold on every path ----------------
-    @api.constrains("description", "reply_text", "supervisor_comment", "quality_disposition",
-                    "investigation_cause", "verification_notes", "cancel_reason")
-    def _check_text_sizes(self):
-        check_text_sizes(self, {
-            "description": RICH_TEXT_MAX_CHARS, "reply_text": RICH_TEXT_MAX_CHARS,
-            "supervisor_comment": PLAIN_TEXT_MAX_CHARS, "quality_disposition": PLAIN_TEXT_MAX_CHARS,
-            "investigation_cause": PLAIN_TEXT_MAX_CHARS, "verification_notes": PLAIN_TEXT_MAX_CHARS,
-            "cancel_reason": PLAIN_TEXT_MAX_CHARS,
-        })
-
-    @api.constrains("email_from")
-    def _check_email_from(self):
-        check_email(self, "email_from")
-
-    @api.constrains("received_date")
-    def _check_received_date(self):
-        # a complaint is recorded when it arrives: not in the future (a day of margin for time zones)
-        check_date_between(self, "received_date", EARLIEST_DATE, tomorrow(self.env), self.env._("tomorrow"))
-
-    @api.constrains("date_deadline", "received_date")
-    def _check_date_deadline(self):
-        self._check_received_date()  # first: a reception near the year 9999 cannot be converted
-        for complaint in self.filtered(lambda c: c.date_deadline and c.received_date):
-            received = fields.Datetime.context_timestamp(complaint, complaint.received_date).date()
-            latest = received.replace(year=min(received.year + YEARS_AHEAD, 9999), day=min(received.day, 28))
-            if not received <= complaint.date_deadline <= latest:
-                raise ValidationError(self.env._(
-                    "%(slip)s: \"Close By\" must be between the reception (%(received)s) and %(years)s years "
-                    "after it (got %(deadline)s).", slip=complaint.display_name,
-                    received=format_date(self.env, received), years=YEARS_AHEAD,
-                    deadline=format_date(self.env, complaint.date_deadline)))
-
-    @api.constrains("contact_id", "partner_id")
-    def _check_contact_customer(self):
-        for complaint in self:
-            contact = complaint.contact_id.sudo()  # whoever records the slip may not read every partner
-            if contact and contact.commercial_partner_id != complaint.sudo().commercial_partner_id:
-                raise ValidationError(self.env._(
-                    "%(contact)s is not a contact of %(customer)s: choose one of the customer's contacts.",
-                    contact=contact.display_name, customer=complaint.sudo().partner_id.display_name))
-
-    @api.constrains("received_by_id")
-    def _check_receiver_internal(self):
-        for complaint in self:
-            receiver = complaint.received_by_id.sudo()
-            if receiver.share:
-                raise ValidationError(self.env._(
-                    "%(user)s cannot have received the complaint: the receiver must be an employee of the "
-                    "company, not a portal or public user.", user=receiver.display_name))
