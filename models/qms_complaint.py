@@ -160,7 +160,7 @@ class QmsComplaint(models.Model):
     _qms_steps = STEPS
     _qms_gates = GATES
     # set by the server only (sudo): the portal intake, and the corrective actions a reconsideration awaits
-    _qms_server_fields = ("portal_user_id", "awaiting_revised_actions")
+    _qms_server_fields = ("portal_user_id", "awaiting_revised_actions", "answer_ids")
     _qms_fixed_fields = ("name", "company_id")  # a slip keeps its number, and the company that gave it
 
     name = fields.Char(string="Number", readonly=True, copy=False, default="/", index="trigram")
@@ -261,6 +261,7 @@ class QmsComplaint(models.Model):
     ], copy=False)
     reply_user_id = fields.Many2one("res.users", string="Answered By", readonly=True, copy=False)
     reply_date = fields.Datetime(string="Answered On", readonly=True, copy=False)
+    answer_ids = fields.One2many("qms.complaint.answer", "complaint_id", string="Answers Given", readonly=True)
 
     # --- 4.4.3 service verification, organised by the management representative -----------------
     verification_notes = fields.Text(copy=False)
@@ -688,6 +689,8 @@ class QmsComplaint(models.Model):
                 "Write the answer to the customer of %s and say how it was given.", self.name))
 
     def _after_reply(self):
+        # sudo: the answers given are the server's record (no one may write them)
+        self.env["qms.complaint.answer"].sudo().create(self._prepare_answer_vals())
         if self.reply_channel == "email":
             template = self.env.ref("qms_customer.mail_template_qms_complaint_reply")
             self.message_post_with_source(template, message_type="comment", subtype_xmlid="mail.mt_comment")
@@ -698,6 +701,20 @@ class QmsComplaint(models.Model):
         self._close_review_activities(self.env._("Customer answered"))
         self._schedule_review_activity(
             self._accountable(MGMT_REP), self.env._("Verify the service for %s", self.name))
+
+    def _prepare_answer_vals(self):
+        """The answer just given, as it stands on the slip, for the history of answers."""
+        self.ensure_one()
+        return {"complaint_id": self.id, "date": self.reply_date, "user_id": self.reply_user_id.id,
+                "channel": self.reply_channel, "answer": self.reply_text}
+
+    @api.model
+    def _record_missing_answers(self):
+        """Answered slips with no answer in their history (recorded before the history existed, or
+        loaded with their stamps as demo data) get their one known answer."""
+        slips = self.sudo().with_context(active_test=False).search(
+            [("reply_date", "!=", False), ("answer_ids", "=", False)])
+        self.env["qms.complaint.answer"].sudo().create([slip._prepare_answer_vals() for slip in slips])
 
     def action_reconsider(self):
         """4.3.2 The result is not satisfactory: the departments reconsider. A slip the company is

@@ -1,5 +1,7 @@
+import importlib.util
 import json
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from odoo.tests import HttpCase, TransactionCase, new_test_user
 
@@ -243,3 +245,12 @@ REFUSALS = (
     "odoo.exceptions.UserError", "odoo.exceptions.ValidationError", "odoo.exceptions.AccessError",
     "odoo.exceptions.MissingError",
 )
+
+
+def migration(version):
+    """The ``migrate`` function of the addon's post-migration script for ``version``."""
+    path = Path(__file__).resolve().parent.parent / "migrations" / version / "post-migration.py"
+    spec = importlib.util.spec_from_file_location(f"qms_customer_migration_{version.replace('.', '_')}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.migrate

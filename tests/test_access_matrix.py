@@ -34,6 +34,7 @@ MODELS = {
     "qms.complaint.line": "Slip line",
     "qms.corrective.action": "Corrective action",
     "qms.corrective.action.revision": "Corrective action history",
+    "qms.complaint.answer": "Answer to the customer",
     "qms.annual.report": "Annual report",
     "qms.warranty.policy": "Three guarantees policy",
     "qms.service.request": "Service request",
@@ -71,6 +72,11 @@ qms.corrective.action
 qms.corrective.action.revision
   production     ---- r--- r--- r--- r--- r--- r--- ----
   sales_dept     ---- ---- r--- r--- r--- r--- r--- ----
+qms.complaint.answer
+  by_employee    r--- ---- r--- r--- r--- r--- r--- ----
+  by_sales       ---- ---- r--- r--- r--- r--- r--- ----
+  at_action      ---- r--- r--- r--- r--- r--- r--- ----
+  other_customer ---- ---- r--- r--- r--- r--- r--- ----
 qms.annual.report
   complaint      ---- ---- ---- rwcu rwcu r--- r--- ----
   approved       ---- ---- ---- rwcu rwcu rw-- r--- ----
@@ -162,6 +168,7 @@ class TestAccessMatrix(QmsComplaintCommon):
                                     "implementing_department_id": cls.dep_sales.id,
                                     "verifying_department_id": cls.dep_quality.id})
         Revision = env["qms.corrective.action.revision"].sudo()
+        Answer = env["qms.complaint.answer"].sudo()
 
         Report = env["qms.annual.report"].sudo()
         approved = Report.create({"kind": "complaint", "year": 2031})
@@ -195,6 +202,11 @@ class TestAccessMatrix(QmsComplaintCommon):
             "qms.corrective.action.revision": {
                 "production": Revision.create({"action_id": production.id, "revision": 1}),
                 "sales_dept": Revision.create({"action_id": sales_dept.id, "revision": 1})},
+            "qms.complaint.answer": {
+                name: Answer.create({"complaint_id": slip.id, "date": "2030-05-02 10:00:00", "user_id": cls.sales.id,
+                                     "channel": "phone", "answer": "<p>Replaced.</p>"})
+                for name, slip in (("by_employee", by_employee), ("by_sales", by_sales), ("at_action", at_action),
+                                   ("other_customer", other_customer))},
             "qms.annual.report": {"complaint": Report.create({"kind": "complaint", "year": 2030}),
                                   "approved": approved,
                                   "satisfaction": Report.create({"kind": "satisfaction", "year": 2030})},

@@ -278,6 +278,27 @@ class TestAttackReview(QmsHttpCommon):
                            message="reconsidered")
         self.assertEqual(complaint.state, "action")
 
+    def test_answers_given_are_the_servers_record(self):
+        """Every answer given is kept by the reply step; no role writes, adds or removes one, on its
+        own model or through the slip."""
+        complaint = self._to_action(self._complaint())
+        self._implement(self._add_action(complaint))
+        complaint.corrective_action_ids.with_user(self.quality).action_verify_effective()
+        self._reply(complaint)
+        answer = complaint.answer_ids
+        self.assertEqual(len(answer), 1)
+        for user in (self.sales, self.supervisor, self.mgmt_rep, self.quality):
+            self.assertRefused(user, "qms.complaint.answer", "write", ids=answer.ids, vals={"answer": "<p>Other</p>"})
+            self.assertRefused(user, "qms.complaint.answer", "unlink", ids=answer.ids)
+            self.assertRefused(user, "qms.complaint.answer", "create", vals_list=[{
+                "complaint_id": complaint.id, "date": "2020-01-01 10:00:00", "user_id": user.id,
+                "answer": "<p>Forged</p>"}])
+            self.assertRefused(user, "qms.complaint", "write", ids=complaint.ids,
+                               vals={"answer_ids": [(2, answer.id), (0, 0, {"answer": "<p>Forged</p>"})]})
+        self.assertEqual((complaint.answer_ids, answer.user_id), (answer, self.sales))
+        self.assertNotIn("Forged", answer.answer)
+        self.assertNotIn("answer_ids", complaint.copy_data()[0])
+
     def test_visit_children_stay_with_their_visit(self):
         Visit = self.env["qms.customer.visit"]
         values = {"partner_id": self.customer.id, "date_start": "2030-04-14 09:00:00",

@@ -1,12 +1,10 @@
 import base64
 import hashlib
-import importlib.util
-from pathlib import Path
 
 from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
 
-from .common import QmsHttpCommon
+from .common import QmsHttpCommon, migration
 
 FORGED = b"%PDF-1.4 forged figures"
 QMS_GROUPS = ",".join(f"qms_customer.group_qms_{group}" for group in (
@@ -219,7 +217,7 @@ class TestAttackAnnualReport(QmsHttpCommon):
         [(problem, names)] = report._qms_frozen_pdf_problems()
         self.assertIn("without a SHA-256", problem)
         self.assertEqual(names, [f"{report.name}: {report.pdf_attachment_id.name}"])
-        migrate = _migration("19.0.1.2.0")
+        migrate = migration("19.0.1.2.0")
         migrate(self.env.cr, "19.0.1.1.0")
         self.env.invalidate_all()
         self.assertEqual(report.presented_pdf_id, report.pdf_attachment_id)
@@ -251,11 +249,3 @@ class TestAttackAnnualReport(QmsHttpCommon):
             self.assertAccepted(user, report._name, "message_post", ids=report.ids, body="See the minutes",
                                 message_type="comment", subtype_xmlid="mail.mt_note", attachment_ids=[attachment])
             self.assertEqual(self.env["ir.attachment"].browse(attachment).res_id, report.id)
-
-
-def _migration(version):
-    path = Path(__file__).resolve().parent.parent / "migrations" / version / "post-migration.py"
-    spec = importlib.util.spec_from_file_location(f"qms_customer_migration_{version.replace('.', '_')}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.migrate

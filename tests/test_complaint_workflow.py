@@ -3,7 +3,7 @@ from unittest.mock import patch
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
-from .common import QmsComplaintCommon
+from .common import QmsComplaintCommon, migration
 
 
 @tagged("post_install", "-at_install")
@@ -151,6 +151,14 @@ class TestComplaintWorkflow(QmsComplaintCommon):
         answers = complaint.message_ids.filtered(lambda m: "We replace the desks" in (m.body or "")
                                                  or "New carrier" in (m.body or ""))
         self.assertEqual(len(answers), 2, "the history keeps every answer")
+        self.assertEqual([(a.channel, a.user_id) for a in complaint.answer_ids],
+                         [("phone", self.sales), ("phone", self.sales)], "every answer given is on record")
+        self.assertIn("We replace the desks", complaint.answer_ids[0].answer)
+        self.assertIn("New carrier", complaint.answer_ids[1].answer)
+        html = self.env["ir.actions.report"]._render_qweb_html(
+            "qms_customer.action_report_qms_complaint", complaint.ids)[0].decode()
+        self.assertLess(html.index("We replace the desks"), html.index("New carrier from May"),
+                        "the printed slip shows every answer, the first one first")
         self.assertTrue(first)
         second.with_user(self.quality).action_verify_effective()
         self.assertFalse(complaint.customer_satisfied, "the new answer is verified anew")
@@ -160,6 +168,26 @@ class TestComplaintWorkflow(QmsComplaintCommon):
                                                   "customer_satisfied": "no"})
         complaint.with_user(self.mgmt_rep).action_close()  # still not satisfied, but reconsidered
         self.assertEqual(complaint.state, "done")
+
+    def test_answers_given_before_the_history_existed(self):
+        """A slip answered before 19.0.1.3.0 has only its newest answer: the migration records it,
+        once, as the slip's first answer; a slip not answered gets none."""
+        answered = self._to_action(self._complaint())
+        self._implement(self._add_action(answered))
+        answered.corrective_action_ids.with_user(self.quality).action_verify_effective()
+        self._reply(answered)
+        unanswered = self._to_action(self._complaint())
+        self.env.flush_all()
+        self.env.cr.execute("DELETE FROM qms_complaint_answer WHERE complaint_id = %s", answered.ids)
+        self.env.invalidate_all()
+        migrate = migration("19.0.1.3.0")
+        migrate(self.env.cr, "19.0.1.2.0")
+        migrate(self.env.cr, "19.0.1.2.0")
+        self.env.invalidate_all()
+        self.assertEqual([(a.date, a.user_id, a.channel) for a in answered.answer_ids],
+                         [(answered.reply_date, self.sales, "phone")])
+        self.assertIn("We replace the desks", answered.answer_ids.answer)
+        self.assertFalse(unanswered.answer_ids)
 
     def test_cancel_with_reason(self):
         complaint = self._to_action(self._complaint())
