@@ -105,8 +105,10 @@ class QmsComplaintPortal(CustomerPortal):
     @http.route(["/my/complaints/new"], type="http", auth="user", website=True, methods=["POST"])
     def portal_submit_qms_complaint(self, order_id=None, description=None, customer_request="explanation", **post):
         try:
-            complaint = request.env["qms.complaint"]._portal_create_complaint(
-                **self._parse_qms_complaint_form(order_id, description, customer_request, post))
+            # a refusal met half-way (a line's constraint after the slip's row) leaves nothing behind
+            with request.env.cr.savepoint():
+                complaint = request.env["qms.complaint"]._portal_create_complaint(
+                    **self._parse_qms_complaint_form(order_id, description, customer_request, post))
         except (UserError, ValidationError) as error:
             values = self._prepare_new_complaint_values(order_id, error=error.args[0], form=post | {
                 "description": description or "", "customer_request": customer_request})

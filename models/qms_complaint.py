@@ -1114,6 +1114,11 @@ class QmsComplaint(models.Model):
             sale_line = order_lines.filtered(lambda ol, line=line: ol.id == line.get("sale_line_id"))
             if not sale_line:
                 raise ValidationError(self.env._("A line you chose is not on order %s.", order.name))
+            if sale_line.id in {vals["sale_line_id"] for vals in vals_list}:
+                # two quantities for one line (qty_7 and qty_07 on the form) would complain about
+                # more than was ordered
+                raise ValidationError(self.env._(
+                    "%s is chosen twice: give its quantity once.", sale_line.product_id.display_name))
             if qty < 0:
                 raise ValidationError(self.env._("Quantities must be positive."))
             if qty > sale_line.product_uom_qty:

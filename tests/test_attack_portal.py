@@ -351,3 +351,47 @@ class TestClosedSlipContent(QmsAttackPortalCommon):
         # new messages on the action still go through
         self.assertAccepted(self.quality, "qms.corrective.action", "message_post", ids=self.action.ids,
                             body="Audited.", message_type="comment", subtype_xmlid="mail.mt_note")
+
+
+@tagged("post_install", "-at_install")
+class TestPortalIntakeForm(QmsAttackPortalCommon):
+    """The intake form posted with odd values: a refusal on the form, never a traceback, and
+    never a slip that says more than the order (issue #12, the form parsed in controllers/)."""
+
+    def _post(self, files=None, **fields):
+        self.authenticate(self.portal.login, self.portal.login)
+        form = self.url_open(f"/my/complaints/new?order_id={self.order.id}").text
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+        return self.url_open("/my/complaints/new", data={
+            "csrf_token": csrf, "order_id": self.order.id, "description": "Desks odd form", **fields}, files=files)
+
+    def test_one_order_line_named_twice_is_refused(self):
+        """qty_7 and qty_07 (or " 7") name the same order line: two slip lines for it would
+        complain about more than was ordered."""
+        line = self.order.order_line[0]  # 10 ordered
+        count = self.env["qms.complaint"].search_count([])
+        for alias in (f"0{line.id}", f" {line.id}", f"{line.id} "):
+            with self.subTest(alias=alias):
+                response = self._post(**{f"qty_{line.id}": "10", f"qty_{alias}": "10"})
+                self.assertEqual(response.status_code, 200)
+                self.assertIn("o_qms_complaint_error", response.text)
+        self.assertEqual(self.env["qms.complaint"].search_count([]), count, "nothing written")
+
+    def test_nul_characters_are_a_refusal_not_a_crash(self):
+        line = self.order.order_line[0]
+        count = self.env["qms.complaint"].search_count([])
+        for fields in ({"description": "Broken\x00desk", f"qty_{line.id}": "1"},
+                       {f"qty_{line.id}": "1", f"defect_{line.id}": "bad\x00leg"},
+                       {f"qty_{line.id}": "1", "customer_request": "repair\x00"},
+                       {f"qty_{line.id}\x00": "1"}):
+            with self.subTest(fields=fields):
+                response = self._post(**fields)
+                self.assertEqual(response.status_code, 200)
+                self.assertIn("o_qms_complaint_error", response.text)
+                self.assertEqual(self.env["qms.complaint"].search_count([]), count, "no half-written slip")
+        with self.subTest(file="NUL in the photo's name"):
+            response = self._post(files={"photos": ("desk\x00.png", PNG, "image/png")},
+                                  **{f"qty_{line.id}": "1", "description": "Photo name nul"})
+            self.assertIn(response.status_code, (200, 303))
+            self.assertNotIn("Traceback", response.text)
+        self.assertLessEqual(self.env["qms.complaint"].search_count([]), count + 1)
