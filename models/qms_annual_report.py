@@ -615,6 +615,7 @@ class QmsAnnualReport(models.Model):
                 problem("frozen PDF without a SHA-256 (frozen before 19.0.1.2.0, unreadable then)",
                         report, report.pdf_attachment_id)
             translated = report._get_translated_copies_data()
+            english = checked | report.pdf_attachment_id
             for file in report.translated_pdf_ids:
                 if (file.res_model, file.res_id) != (report._name, report.id):
                     problem("frozen PDF no longer attached to its report", report, file)
@@ -622,10 +623,17 @@ class QmsAnnualReport(models.Model):
                 if not data:
                     problem("frozen PDF without a SHA-256 (frozen before 19.0.1.2.0, unreadable then)",
                             report, file)
-                elif hashlib.sha256(file.raw or b"").hexdigest() != data["sha256"]:
+                    continue
+                if hashlib.sha256(file.raw or b"").hexdigest() != data["sha256"]:
                     problem("frozen PDF whose bytes differ from the SHA-256 kept when it was frozen",
                             report, file)
-            if len(report.translated_pdf_ids) != len(translated):
+                if data["copy_of"] not in english.ids:
+                    problem("frozen PDF in another language of no copy the report froze", report, file)
+            # a copy recorded with its SHA-256 that the report no longer lists (or that is gone)
+            recorded = self.env["ir.attachment"].sudo().browse(int(file_id) for file_id in translated)
+            for file in recorded.exists() - report.translated_pdf_ids:
+                problem("frozen PDF no longer listed by its report", report, file)
+            if len(recorded.exists()) != len(recorded):
                 problem("submitted report without its frozen PDF", report, None)
         return [(label, names[:limit]) for label, names in found.items()]
 

@@ -1,5 +1,6 @@
 import base64
 import hashlib
+import json
 
 from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
@@ -249,3 +250,109 @@ class TestAttackAnnualReport(QmsHttpCommon):
             self.assertAccepted(user, report._name, "message_post", ids=report.ids, body="See the minutes",
                                 message_type="comment", subtype_xmlid="mail.mt_note", attachment_ids=[attachment])
             self.assertEqual(self.env["ir.attachment"].browse(attachment).res_id, report.id)
+
+
+@tagged("post_install", "-at_install")
+class TestAttackTranslatedCopies(QmsHttpCommon):
+    """The copies a yearly report freezes in the other active languages (translated_pdf_ids, their
+    SHA-256 in translated_pdf_json, their figures in translated_figures_json) are frozen like the
+    English ones: no role, the administrator included, replaces, deletes, re-points or forges them,
+    printing in Chinese returns the Chinese copy the report froze, and the integrity check names
+    a tampered one."""
+
+    YEAR = 2033
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("zh_CN")
+        cls.admin = new_test_user(cls.env, login="t_qms_admin_zh", name="Qms Admin Zh",
+                                  groups=f"base.group_user,base.group_system,{QMS_GROUPS}")
+        cls.report = TestAttackAnnualReport._presented.__func__(
+            cls, "complaint", cls.supervisor, [(cls.supervisor, "action_sign_supervisor"),
+                                               (cls.quality, "action_sign_quality")], cls.quality)
+        cls.draft = cls.env["qms.annual.report"].with_user(cls.supervisor).create(
+            {"kind": "complaint", "year": cls.YEAR + 1})
+
+    def _state(self):
+        self.env.invalidate_all()
+        report = self.report.sudo()
+        return ([(a.id, a.name, a.res_model, a.res_id, sha256(a.raw)) for a in report.translated_pdf_ids],
+                report.translated_pdf_json, report.translated_figures_json)
+
+    def test_translated_copies_are_frozen(self):
+        report = self.report
+        chinese = report.translated_pdf_ids
+        self.assertEqual(len(chinese), 3, "a Chinese copy of the submitted, signed and presented copies")
+        before = self._state()
+        forged = self.env["ir.attachment"].create({"name": "forged.pdf", "res_model": report._name,
+                                                   "res_id": report.id, "raw": FORGED})
+        forged_data = {str(forged.id): {"lang": "zh_CN", "copy_of": report.pdf_attachment_id.id,
+                                        "sha256": sha256(FORGED)}}
+        for user in (self.supervisor, self.quality, self.admin):
+            for attachment in chinese:
+                for vals in ({"datas": base64.b64encode(FORGED).decode()}, {"name": "forged.pdf"},
+                             {"res_id": self.draft.id}, {"res_model": "res.users", "res_id": user.id}):
+                    with self.subTest(user=user.login, copy=attachment.name, vals=list(vals)):
+                        self.assertRefused(user, "ir.attachment", "write", ids=attachment.ids, vals=vals)
+                with self.subTest(user=user.login, copy=attachment.name, method="unlink/create/copy"):
+                    self.assertRefused(user, "ir.attachment", "unlink", ids=attachment.ids)
+                    self.assertRefused(user, "ir.attachment", "copy", ids=attachment.ids)
+                    self.assertRefused(user, "ir.attachment", "create", vals_list=[{
+                        "name": attachment.name, "res_model": report._name, "res_id": report.id,
+                        "raw": "forged", "mimetype": "application/pdf"}])
+            for vals in ({"translated_pdf_ids": [(6, 0, [forged.id])]}, {"translated_pdf_ids": [(4, forged.id)]},
+                         {"translated_pdf_ids": [(3, chinese[0].id)]}, {"translated_pdf_ids": [(5, 0, 0)]},
+                         {"translated_pdf_json": json.dumps(forged_data)}, {"translated_pdf_json": False},
+                         {"translated_figures_json": json.dumps({"zh_CN": {"total": 999}})}):
+                with self.subTest(user=user.login, vals=list(vals)):
+                    self.assertRefused(user, report._name, "write", ids=report.ids, vals=vals)
+                    if any(vals.values()) and vals != {"translated_pdf_ids": [(5, 0, 0)]}:
+                        self.assertRefused(user, report._name, "copy", ids=report.ids,
+                                           default=dict(vals, year=self.YEAR + 7))
+            with self.subTest(user=user.login, method="load"):
+                ok, result = self.json2(user, report._name, "load", fields=[".id", "translated_pdf_json"],
+                                        data=[[str(report.id), json.dumps(forged_data)]])
+                self.assertFalse(ok and not result.get("messages"), result)
+        self.assertEqual(self._state(), before)
+        # printing in Chinese returns the Chinese copy of the last frozen copy, never another file
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE ir_attachment SET name = %s WHERE id = %s",
+                            [report.with_context(lang="zh_CN")._qms_printed_copy().name, forged.id])
+        self.env.invalidate_all()
+        printed_copy = report.with_context(lang="zh_CN")._qms_printed_copy()
+        self.assertIn(printed_copy, chinese)
+        self.assertEqual(json.loads(report.translated_pdf_json)[str(printed_copy.id)]["copy_of"],
+                         report.pdf_attachment_id.id)
+        printed, _kind = self.env["ir.actions.report"].with_context(
+            force_report_rendering=True, lang="zh_CN")._render_qweb_pdf(
+            "qms_customer.action_report_qms_annual_report", report.ids)
+        self.assertEqual(sha256(printed), sha256(printed_copy.raw))
+
+    def test_integrity_check_covers_translated_copies(self):
+        report = self.report
+        self.assertEqual(report._qms_frozen_pdf_problems(), [])
+        chinese = report.translated_pdf_ids.sorted("id")
+        # bytes swapped behind the ORM's back
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE ir_attachment SET store_fname = %s, db_datas = %s WHERE id = %s",
+                            [report.submitted_pdf_id.store_fname, report.submitted_pdf_id.db_datas or None,
+                             chinese[0].id])
+        self.env.invalidate_all()
+        [(problem, names)] = report._qms_frozen_pdf_problems()
+        self.assertIn("SHA-256", problem)
+        self.assertEqual(names, [f"{report.name}: {chinese[0].name}"])
+        # a copy dropped from the report's list (the relation row deleted in SQL) is named
+        self.env.cr.execute("DELETE FROM qms_annual_report_translated_pdf_rel WHERE attachment_id = %s",
+                            [chinese[1].id])
+        self.env.invalidate_all()
+        problems = dict(report._qms_frozen_pdf_problems())
+        self.assertIn(f"{report.name}: {chinese[1].name}", [name for names in problems.values() for name in names])
+        # a copy whose record says it translates a file the report never froze
+        data = json.loads(report.translated_pdf_json)
+        data[str(chinese[2].id)]["copy_of"] = chinese[0].id
+        self.env.cr.execute("UPDATE qms_annual_report SET translated_pdf_json = %s WHERE id = %s",
+                            [json.dumps(data), report.id])
+        self.env.invalidate_all()
+        problems = dict(report._qms_frozen_pdf_problems())
+        self.assertIn(f"{report.name}: {chinese[2].name}", [name for names in problems.values() for name in names])
