@@ -13,6 +13,9 @@ FIXED_CHECKS = [
     ("slip answered although the company was not responsible and no cause was found",
      "SELECT name FROM qms_complaint WHERE state IN ('reply', 'verification', 'done') "
      "AND NOT company_responsible AND investigation_date IS NULL"),
+    ("answered slip without the answer given in its history (qms.complaint.answer)",
+     "SELECT c.name FROM qms_complaint c WHERE c.reply_date IS NOT NULL "
+     "AND NOT EXISTS (SELECT 1 FROM qms_complaint_answer a WHERE a.complaint_id = c.id)"),
     ("line without its slip",
      "SELECT l.id::text FROM qms_complaint_line l LEFT JOIN qms_complaint c ON c.id = l.complaint_id "
      "WHERE c.id IS NULL"),

@@ -299,6 +299,49 @@ class TestAttackReview(QmsHttpCommon):
         self.assertNotIn("Forged", answer.answer)
         self.assertNotIn("answer_ids", complaint.copy_data()[0])
 
+    def test_answers_given_cannot_be_imported_copied_reattached_or_read_by_others(self):
+        """The other ways in: every one2many command from the slip, copy(), import (load), a file
+        attached to an answer, the administrator; and an employee outside the slip reads none."""
+        complaint = self._to_action(self._complaint())
+        self._implement(self._add_action(complaint))
+        complaint.corrective_action_ids.with_user(self.quality).action_verify_effective()
+        self._reply(complaint)
+        answer = complaint.answer_ids
+        other = self._to_action(self._complaint())
+        for user in (self.sales, self.supervisor, self.quality, self.mgmt_rep, self.gm, self.admin):
+            with self.subTest(user=user.login):
+                for command in ([(1, answer.id, {"answer": "<p>Forged</p>"})], [(3, answer.id)], [(5, 0, 0)],
+                                [(6, 0, [])], [(4, answer.id)]):
+                    self.assertRefused(user, "qms.complaint", "write", ids=other.ids, vals={"answer_ids": command})
+                    self.assertRefused(user, "qms.complaint", "write", ids=complaint.ids, vals={"answer_ids": command})
+                self.assertRefused(user, "qms.complaint.answer", "copy", ids=answer.ids,
+                                   default={"complaint_id": other.id})
+                ok, result = self.json2(user, "qms.complaint.answer", "load",
+                                        fields=["complaint_id/.id", "date", "user_id/.id", "answer"],
+                                        data=[[str(other.id), "2020-01-01 10:00:00", str(user.id), "<p>Forged</p>"]])
+                self.assertFalse(ok and not result.get("messages"), result)
+                ok, result = self.json2(user, "qms.complaint", "load", fields=[".id", "answer_ids/answer"],
+                                        data=[[str(complaint.id), "<p>Forged</p>"]])
+                self.assertFalse(ok and not result.get("messages"), result)
+                self.assertRefused(user, "ir.attachment", "create", vals_list=[{
+                    "name": "forged answer.pdf", "res_model": answer._name, "res_id": answer.id,
+                    "raw": "forged"}])
+        self.env.invalidate_all()
+        self.assertEqual(complaint.answer_ids, answer)
+        self.assertFalse(other.answer_ids)
+        self.assertNotIn("Forged", answer.answer)
+        self.assertEqual(answer.complaint_id, complaint)
+        # an employee who neither recorded the slip nor acts on it reads none of its answers
+        outsider = self._user("t_outsider_answer", "base.group_user", self.dep_warehouse)
+        ok, result = self.json2(outsider, "qms.complaint.answer", "search_read", domain=[], fields=["answer"])
+        self.assertEqual(result if ok else [], [])
+        # an answer removed behind the ORM's back is named by the integrity check
+        self.assertEqual(self.env["qms.complaint"]._qms_integrity_problems(), [])
+        self.env.cr.execute("DELETE FROM qms_complaint_answer WHERE id = %s", answer.ids)
+        self.env.invalidate_all()
+        self.assertIn(("answered slip without the answer given in its history (qms.complaint.answer)",
+                       [complaint.name]), self.env["qms.complaint"]._qms_integrity_problems())
+
     def test_visit_children_stay_with_their_visit(self):
         Visit = self.env["qms.customer.visit"]
         values = {"partner_id": self.customer.id, "date_start": "2030-04-14 09:00:00",
@@ -328,3 +371,32 @@ class TestAttackReview(QmsHttpCommon):
         self.assertRefused(self.gm, "qms.corrective.action", "action_start", "部门的成员", ids=action.ids,
                            context=zh)
         self.assertEqual(action.state, "approved")
+
+    def test_form_codes_are_the_administrators(self):
+        """The form codes printed in the headers of the visit record and the plan (new company
+        fields) are set in the settings by the administrator only, not by a QMS role."""
+        company = self.env.company
+        before = (company.qms_visit_doc_code, company.qms_plan_doc_code)
+        for user in (self.sales, self.supervisor, self.quality, self.mgmt_rep, self.gm):
+            with self.subTest(user=user.login):
+                self.assertRefused(user, "res.company", "write", ids=company.ids,
+                                   vals={"qms_visit_doc_code": "FORGED", "qms_plan_doc_code": "FORGED"})
+                self.assertRefused(user, "res.config.settings", "create",
+                                   vals_list=[{"qms_visit_doc_code": "FORGED"}])
+        self.assertEqual((company.qms_visit_doc_code, company.qms_plan_doc_code), before)
+
+    def test_landing_action_runs_no_input(self):
+        """The root menu's server action picks the landing by role only: what a client puts in
+        the context (a record, an action, code) changes nothing, and a user without a QMS role
+        cannot run it."""
+        action = self.env.ref("qms_customer.qms_home_action")
+        expected = {self.supervisor: "qms_customer.qms_complaint_action",
+                    self.gm: "qms_customer.qms_annual_report_action",
+                    self.sales: "qms_customer.qms_complaint_action_my"}
+        for user, xmlid in expected.items():
+            with self.subTest(user=user.login):
+                result = self.assertAccepted(user, "ir.actions.server", "run", ids=action.ids, context={
+                    "active_model": "res.users", "active_id": self.admin.id, "active_ids": self.admin.ids,
+                    "lang": "en_US"})
+                self.assertEqual(result["id"], self.env.ref(xmlid).id)
+                self.assertNotIn("active_id", result["context"])
