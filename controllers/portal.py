@@ -35,7 +35,8 @@ class QmsComplaintPortal(CustomerPortal):
             "state": {"label": request.env._("Stage"), "order": "state, received_date desc"},
         }
 
-    @http.route(["/my/complaints", "/my/complaints/page/<int:page>"], type="http", auth="user", website=True)
+    @http.route(["/my/complaints", "/my/complaints/page/<int:page>"], type="http", auth="user", website=True,
+                readonly=True)
     def portal_my_qms_complaints(self, page=1, sortby=None, **kw):
         Complaint = request.env["qms.complaint"]
         values = self._prepare_portal_layout_values()
@@ -63,7 +64,7 @@ class QmsComplaintPortal(CustomerPortal):
         })
         return request.render("qms_customer.portal_my_qms_complaints", values)
 
-    @http.route(["/my/complaints/<int:complaint_id>"], type="http", auth="public", website=True)
+    @http.route(["/my/complaints/<int:complaint_id>"], type="http", auth="public", website=True, readonly=True)
     def portal_my_qms_complaint(self, complaint_id, access_token=None, **kw):
         try:
             complaint_sudo = self._document_check_access("qms.complaint", complaint_id, access_token=access_token)
@@ -81,7 +82,7 @@ class QmsComplaintPortal(CustomerPortal):
             complaint_sudo, access_token, values, "my_qms_complaints_history", False, **kw)
         return request.render("qms_customer.portal_my_qms_complaint", values)
 
-    @http.route(["/my/complaints/new"], type="http", auth="user", website=True, methods=["GET"])
+    @http.route(["/my/complaints/new"], type="http", auth="user", website=True, methods=["GET"], readonly=True)
     def portal_new_qms_complaint(self, order_id=None, **kw):
         return request.render("qms_customer.portal_new_qms_complaint", self._prepare_new_complaint_values(order_id))
 

@@ -508,6 +508,7 @@ class QmsAnnualReport(models.Model):
         if not self.review_date:
             raise UserError(self.env._("Give the date of the management review where %s was presented.", self.name))
 
+    @api.readonly
     def action_view_pdf(self):
         self.ensure_one()
         copy = self._qms_printed_copy()

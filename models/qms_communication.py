@@ -261,6 +261,7 @@ class QmsCommunication(models.Model):
                 survey=survey.display_name, contact=contact.display_name))
         return True
 
+    @api.readonly
     def action_view_survey_answer(self):
         self.ensure_one()
         return {

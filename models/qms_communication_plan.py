@@ -127,6 +127,7 @@ class QmsCommunicationPlan(models.Model):
     def _after_close(self):
         self.line_ids.filtered(lambda line: line.state == "planned")._qms_take("mark_missed")
 
+    @api.readonly
     def action_open_fill_wizard(self):
         """Open the wizard that plans activities with existing customers."""
         self.ensure_one()
@@ -134,6 +135,7 @@ class QmsCommunicationPlan(models.Model):
         action["context"] = {"default_plan_id": self.id}
         return action
 
+    @api.readonly
     def action_view_lines(self):
         """Open the plan's activities (list, calendar, pivot)."""
         self.ensure_one()

@@ -799,6 +799,7 @@ class QmsComplaint(models.Model):
     # ----------------------------------------------------------------------------------------------
     # Actions: smart buttons to the sales order, the corrective actions and the remedies' documents
     # ----------------------------------------------------------------------------------------------
+    @api.readonly
     def action_view_corrective_actions(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("qms_customer.qms_corrective_action_action")
@@ -809,6 +810,7 @@ class QmsComplaint(models.Model):
         )
         return action
 
+    @api.readonly
     def action_view_sale_order(self):
         self.ensure_one()
         return {
@@ -832,12 +834,15 @@ class QmsComplaint(models.Model):
             action.update(view_mode="form", res_id=records.id)
         return action
 
+    @api.readonly
     def action_view_refund_moves(self):
         return self._action_view_documents("account.move", self.refund_move_ids)
 
+    @api.readonly
     def action_view_remedy_pickings(self):
         return self._action_view_documents("stock.picking", self.remedy_picking_ids)
 
+    @api.readonly
     def action_view_repairs(self):
         return self._action_view_documents("repair.order", self.repair_ids)
 

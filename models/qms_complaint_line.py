@@ -304,6 +304,7 @@ class QmsComplaintLine(models.Model):
             "%(product)s: remedy outside the three guarantees granted by %(user)s: %(reason)s",
             product=self.product_id.display_name, user=self.env.user.name, reason=self.remedy_override_reason))
 
+    @api.readonly
     def action_open_override(self):
         self.ensure_one()
         return {

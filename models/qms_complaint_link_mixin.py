@@ -12,6 +12,7 @@ class QmsComplaintLinkMixin(models.AbstractModel):
     qms_complaint_id = fields.Many2one(
         "qms.complaint", string="Complaint Slip", index="btree_not_null", copy=False, readonly=True)
 
+    @api.readonly
     def action_view_qms_complaint(self):
         self.ensure_one()
         return {"type": "ir.actions.act_window", "res_model": "qms.complaint", "view_mode": "form",

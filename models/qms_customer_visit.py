@@ -146,6 +146,7 @@ class QmsCustomerVisit(models.Model):
         """Reopen a done or cancelled visit to correct it."""
         return self._qms_take("draft")
 
+    @api.readonly
     def action_view_requirements(self):
         """Open the requirements heard during this visit in the register."""
         self.ensure_one()

@@ -196,6 +196,7 @@ class QmsServiceRequest(models.Model):
     def action_reset_planned(self):
         return self._qms_take("reset_planned")
 
+    @api.readonly
     def action_view_sale_order(self):
         self.ensure_one()
         return {"type": "ir.actions.act_window", "res_model": "sale.order", "view_mode": "form",

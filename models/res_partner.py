@@ -29,6 +29,7 @@ class ResPartner(models.Model):
         for partner in self:
             partner.qms_complaint_count = counts.get(partner.commercial_partner_id, 0)
 
+    @api.readonly
     def action_view_qms_complaints(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("qms_customer.qms_complaint_action")
@@ -77,14 +78,17 @@ class ResPartner(models.Model):
         action["context"] = {"default_partner_id": self.commercial_partner_id.id}
         return action
 
+    @api.readonly
     def action_view_qms_visits(self):
         """Smart button: the customer's visits."""
         return self._qms_action("qms_customer.qms_customer_visit_action")
 
+    @api.readonly
     def action_view_qms_communications(self):
         """Smart button: the communications with the customer."""
         return self._qms_action("qms_customer.qms_communication_action")
 
+    @api.readonly
     def action_view_qms_plan_lines(self):
         """Smart button: the customer's planned communication activities."""
         return self._qms_action("qms_customer.qms_communication_plan_line_action")

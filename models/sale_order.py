@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import Command, fields, models
+from odoo import Command, api, fields, models
 
 
 class SaleOrder(models.Model):
@@ -19,12 +19,14 @@ class SaleOrder(models.Model):
         for order in self:
             order.qms_complaint_count = counts.get(order, 0)
 
+    @api.readonly
     def action_view_qms_complaints(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("qms_customer.qms_complaint_action")
         action.update(domain=[("sale_order_id", "=", self.id)], context=self._prepare_qms_complaint_context())
         return action
 
+    @api.readonly
     def action_record_qms_complaint(self):
         """Open a new complaint slip pre-filled with this order's customer and product lines."""
         self.ensure_one()

@@ -40,3 +40,4 @@ from . import test_pdf_engine
 from . import test_readme
 from . import test_screens
 from . import test_report_formats
+from . import test_readonly
