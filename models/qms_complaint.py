@@ -341,6 +341,14 @@ class QmsComplaint(models.Model):
     # ----------------------------------------------------------------------------------------------
     # Computes, searches and onchanges
     # ----------------------------------------------------------------------------------------------
+    @api.depends("name")
+    def _compute_display_name(self):
+        """A slip not yet numbered ("/" until saved) is called "New", like sale.order: the
+        breadcrumb of a new slip does not read "/"."""
+        for complaint in self:
+            complaint.display_name = (complaint.name if complaint.name and complaint.name != "/"
+                                      else self.env._("New"))
+
     @api.depends("received_date", "company_id.qms_complaint_close_days")
     def _compute_date_deadline(self):
         for complaint in self:

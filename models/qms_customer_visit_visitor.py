@@ -24,7 +24,7 @@ class QmsCustomerVisitVisitor(models.Model):
     sequence = fields.Integer(default=10)
     name = fields.Char(string="Full Name", required=True)
     title = fields.Char(string="Job Title")
-    contact = fields.Char(help="Phone, e-mail or any other way to reach this visitor.")
+    contact = fields.Char(string="Contact Details", help="Phone, e-mail or any other way to reach this visitor.")
     contact_id = fields.Many2one("res.partner", string="Contact Card")
 
     def _qms_step_state(self):

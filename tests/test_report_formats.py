@@ -117,6 +117,33 @@ class TestReportFormats(QmsComplaintCommon):
             self.assertPrinted(html, visit, "state", lang)
             self.assertPrinted(html, visit.requirement_ids, "kind", lang)
 
+    def test_column_words_read_right_in_chinese(self):
+        """Column and signature words a Chinese quality engineer reads on the forms: a visitor's
+        name is 姓名 (a person), not 名称 (a thing's name); a requirement's kind is 要求类别, not the
+        yearly report's 报告类型; a visitor's phone or e-mail is 联系方式, not 联系人; the plan's
+        date column is 计划时间, not the status 已计划; the action's boxes are signed by people
+        (实施人, 验证人), not stamped with a state (已实施, 已验证)."""
+        visit = self.env["qms.customer.visit"].create({
+            "partner_id": self.customer.id, "date_start": datetime(2030, 5, 6, 8, 0),
+            "visitor_ids": [Command.create({"name": "Mr Wang", "contact": "wang@example.com"})],
+            "requirement_ids": [Command.create({"kind": "function", "description": "Quieter motor"})]})
+        html = self._html("qms_customer.action_report_qms_customer_visit", visit, "zh_CN")
+        for text in ("<th>姓名</th>", "<th>要求类别</th>", "<th>联系方式</th>"):
+            self.assertIn(text, html)
+        for text in ("<th>名称</th>", "<th>报告类型</th>", "<th>联系人</th>"):
+            self.assertNotIn(text, html)
+        plan = self.env["qms.communication.plan"].create({"year": 2030, "line_ids": [
+            Command.create({"partner_id": self.customer.id, "method": "visit_phone", "month": "3"})]})
+        html = self._html("qms_customer.action_report_qms_communication_plan", plan, "zh_CN")
+        self.assertIn("<th>计划时间</th>", html)
+        self.assertNotIn("<th>已计划</th>", html)
+        _complaint, action = self._slip_with_revised_action()
+        html = self._html("qms_customer.report_qms_corrective_action", action, "zh_CN")
+        for text in ("已实施</div>", "已验证</div>"):
+            self.assertNotIn(text, html)
+        for text in ("实施人</div>", "验证人</div>"):
+            self.assertIn(text, html)
+
     def test_plan_in_each_language(self):
         plan = self.env["qms.communication.plan"].create({"year": 2030, "line_ids": [
             Command.create({"partner_id": self.customer.id, "method": "visit_phone", "month": "3"}),

@@ -3,7 +3,7 @@ from lxml import etree
 
 from odoo.tests import tagged
 
-from .common import QmsCommon
+from .common import QmsCommon, QmsComplaintCommon
 
 # Where each role lands when it opens "Customer Processes": the action and its default filters.
 LANDINGS = {
@@ -127,3 +127,19 @@ class TestButtons(QmsCommon):
                 with self.subTest(model=model_name, step=step):
                     self.assertTrue((model_name, step) in checked or (model_name, step) in AUTOMATIC_STEPS,
                                     "a step without a button must be listed as automatic")
+
+
+@tagged("post_install", "-at_install")
+class TestNewSlipTitle(QmsComplaintCommon):
+
+    def test_new_slip_is_called_new_not_slash(self):
+        """The breadcrumb of a slip being entered shows its display_name: "New" (新建 in
+        Chinese), never the "/" the number holds until the slip is saved."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["qms_customer"], ["zh_CN"], overwrite=True)
+        Complaint = self.env["qms.complaint"].with_user(self.sales)
+        self.assertEqual(Complaint.new({}).display_name, "New")
+        self.assertEqual(Complaint.with_context(lang="zh_CN").new({}).display_name, "新建")
+        complaint = self._complaint()
+        self.assertNotEqual(complaint.name, "/")
+        self.assertEqual(complaint.display_name, complaint.name)
