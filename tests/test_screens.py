@@ -10,11 +10,14 @@ LANDINGS = {
     "supervisor": ("qms_customer.qms_complaint_action", {"search_default_awaiting_supervisor"}),
     "quality": ("qms_customer.qms_complaint_action_quality",
                 {"search_default_awaiting_disposition", "search_default_actions_open"}),
-    "mgmt_rep": ("qms_customer.qms_complaint_action",
+    "mgmt_rep": ("qms_customer.qms_complaint_action_quality",
                  {"search_default_actions_to_approve", "search_default_awaiting_verification"}),
     "gm": ("qms_customer.qms_annual_report_action", set()),
     "sales": ("qms_customer.qms_complaint_action_my", {"search_default_my_complaints"}),
-    "employee": ("qms_customer.qms_complaint_action_my", {"search_default_my_complaints"}),
+    # no role of the procedure: the open corrective actions of their departments
+    "employee": ("qms_customer.qms_corrective_action_action", {"search_default_my_departments", "search_default_open"}),
+    "production": ("qms_customer.qms_corrective_action_action",
+                   {"search_default_my_departments", "search_default_open"}),
 }
 
 # Buttons that take a step under another name than action_<step>.
@@ -57,6 +60,13 @@ class TestLandings(QmsCommon):
                     [("model", "=", expected.res_model), ("type", "=", "search"), ("mode", "=", "primary")], limit=1)
                 names = set(etree.fromstring(search_view.get_combined_arch()).xpath("//filter/@name"))
                 self.assertLessEqual({key.removeprefix("search_default_") for key in filters}, names)
+                # the landing is the action of a menu the role reaches from the app (the menu and
+                # every menu above it visible), else the web client shows it without the app's menus
+                Menu = self.env["ir.ui.menu"].with_user(getattr(self, role))
+                visible = Menu._visible_menu_ids()
+                menus = Menu.search([("action", "=", f"ir.actions.act_window,{expected.id}")])
+                self.assertTrue(any(all(int(menu_id) in visible for menu_id in menu.parent_path.strip("/").split("/"))
+                                    for menu in menus), f"{role} lands on {xmlid}, which no menu it reaches opens")
 
     def test_the_module_opens_on_the_landing(self):
         root = self.env.ref("qms_customer.menu_qms_root")
