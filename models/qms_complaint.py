@@ -38,6 +38,21 @@ STATES = [
 INTAKE_STATES = ("draft", "supervisor_review")
 OPEN_STATES = tuple(state for state, _label in STATES if state not in ("done", "cancel"))
 
+# ISO 10002 / GB/T 19012 initial assessment, made by the Sales supervisor at the review (4.3.1)
+COMPLAINT_NATURES = [
+    ("valid", "Valid Complaint"),
+    ("invalid", "Invalid Complaint"),
+    ("suggestion", "Suggestion or Enquiry"),
+]
+# Quality's responsibility finding, next to its responsible / not responsible decision (4.3.2)
+RESPONSIBILITY_FINDINGS = [
+    ("product_quality", "Product Quality Problem"),
+    ("normal_use", "Normal Wear Under Normal Use"),
+    ("transport", "Non-Quality: Transport"),
+    ("application", "Non-Quality: Application or Misuse"),
+    ("installation", "Non-Quality: Installation"),
+]
+
 SALES = "qms_customer.group_qms_sales"
 SUPERVISOR = "qms_customer.group_qms_sales_supervisor"
 QUALITY = "qms_customer.group_qms_quality"
@@ -57,7 +72,8 @@ STEPS = {
                    check="_check_can_submit", then="_after_submit"),
     # 4.3.1 the Sales supervisor reviews the slip, or sends it back for completion
     "supervisor_review": Step(("supervisor_review",), "quality_review", group=SUPERVISOR,
-                              stamp=("supervisor_id", "supervisor_date"), then="_after_supervisor_review"),
+                              stamp=("supervisor_id", "supervisor_date"), check="_check_can_supervisor_review",
+                              then="_after_supervisor_review"),
     "return_to_draft": Step(("supervisor_review",), "draft", group=SUPERVISOR,
                             clears=("submitted_by_id", "submitted_date"), then="_after_return_to_draft"),
     # 4.3.1 Quality reviews, confirms and disposes: the company is responsible or not
@@ -98,8 +114,17 @@ GATES = {
     "intake": Gate(INTAKE_STATES, (
         "partner_id", "contact_id", "sale_order_id", "line_ids", "channel", "received_by_id",
         "received_date", "severity", "category", "description", "customer_request", "email_from")),
-    "supervisor": Gate(("supervisor_review",), ("supervisor_comment",), group=SUPERVISOR),
-    "quality": Gate(("quality_review",), ("quality_disposition", "responsible_department_id"), group=QUALITY),
+    # ISO 10002 initial assessment: the supervisor classifies the complaint when reviewing it
+    "supervisor": Gate(("supervisor_review",), ("supervisor_comment", "complaint_nature", "nature_reason"),
+                       group=SUPERVISOR),
+    "quality": Gate(("quality_review",), ("quality_disposition", "responsible_department_id",
+                                          "responsibility_finding"), group=QUALITY),
+    # The correction (immediate containment for this customer: sort stock, replace, hold shipments)
+    # is Quality's: 4.3.1 gives Quality the disposal of the complaint (return), and disposing of the
+    # goods concerned is the correction. It is recorded from Quality's review until the customer is
+    # answered, whichever way the slip goes and whatever stage its corrective actions stand at:
+    # the correction removes the effect for this customer, the corrective actions (4.3.2) the cause.
+    "correction": Gate(("quality_review", "action", "investigation", "reply"), ("correction",), group=QUALITY),
     "investigation": Gate(("investigation",), ("investigation_cause",), group=SALES),
     "reply": Gate(("action", "investigation", "reply"), ("reply_text", "reply_channel"), group=SALES),
     "verification": Gate(("verification",), ("verification_notes", "customer_satisfied"), group=MGMT_REP),
@@ -160,7 +185,9 @@ class QmsComplaint(models.Model):
     _qms_steps = STEPS
     _qms_gates = GATES
     # set by the server only (sudo): the portal intake, and the corrective actions a reconsideration awaits
-    _qms_server_fields = ("portal_user_id", "awaiting_revised_actions", "answer_ids")
+    # and who recorded the correction, when (stamped by write() whenever the correction changes)
+    _qms_server_fields = ("portal_user_id", "awaiting_revised_actions", "answer_ids", "correction_user_id",
+                          "correction_date")
     _qms_fixed_fields = ("name", "company_id")  # a slip keeps its number, and the company that gave it
 
     name = fields.Char(string="Number", readonly=True, copy=False, default="/", index="trigram")
@@ -224,6 +251,13 @@ class QmsComplaint(models.Model):
     supervisor_id = fields.Many2one("res.users", string="Reviewed By (Sales Supervisor)", readonly=True, copy=False)
     supervisor_date = fields.Datetime(string="Reviewed On", readonly=True, copy=False)
     supervisor_comment = fields.Text(string="Supervisor Comment", copy=False)
+    complaint_nature = fields.Selection(
+        COMPLAINT_NATURES, string="Complaint Nature", default="valid", copy=False, tracking=True, index=True,
+        help="The supervisor's assessment at the review (ISO 10002 initial assessment): a complaint is taken "
+             "as valid until the supervisor finds otherwise and gives the reason.")
+    nature_reason = fields.Text(
+        string="Reason (Not a Valid Complaint)", copy=False,
+        help="Why the supervisor found the complaint invalid, or a suggestion or enquiry.")
 
     # --- 4.3.1 quality department: review, confirm and dispose -----------------------------------
     quality_user_id = fields.Many2one("res.users", string="Confirmed By (Quality)", readonly=True, copy=False)
@@ -232,6 +266,18 @@ class QmsComplaint(models.Model):
     company_responsible = fields.Boolean(string="Company Responsible", readonly=True, copy=False, tracking=True)
     responsible_department_id = fields.Many2one(
         "hr.department", string="Responsible Department", copy=False, tracking=True, check_company=True)
+    responsibility_finding = fields.Selection(
+        RESPONSIBILITY_FINDINGS, string="Responsibility Finding", copy=False, tracking=True, index=True,
+        help="What Quality found the complaint to come from. A product quality problem makes the company "
+             "responsible; normal wear under normal use does not; transport, application and installation "
+             "are the company's when it carried, advised or installed (4.4.1), else not.")
+    # --- 4.3.1 the correction: the immediate containment for this customer, not the corrective action
+    correction = fields.Text(
+        string="Correction (Immediate Containment)", copy=False,
+        help="What was done at once for this customer and the goods concerned (sort stock, replace, hold "
+             "shipments); the corrective actions remove the cause.")
+    correction_user_id = fields.Many2one("res.users", string="Correction By", readonly=True, copy=False)
+    correction_date = fields.Datetime(string="Correction On", readonly=True, copy=False)
 
     # --- 4.3.2 corrective actions, or the real cause when the company is not responsible ---------
     corrective_action_ids = fields.One2many("qms.corrective.action", "complaint_id", string="Corrective Actions")
@@ -332,6 +378,7 @@ class QmsComplaint(models.Model):
     can_edit_investigation = fields.Boolean(compute="_compute_can_edit_gates")
     can_edit_reply = fields.Boolean(compute="_compute_can_edit_gates")
     can_edit_verification = fields.Boolean(compute="_compute_can_edit_gates")
+    can_edit_correction = fields.Boolean(compute="_compute_can_edit_gates")
     can_propose_actions = fields.Boolean(compute="_compute_can_propose_actions")
 
     _name_company_uniq = models.UniqueIndex("(name, company_id) WHERE name <> '/'")
@@ -471,6 +518,18 @@ class QmsComplaint(models.Model):
                 raise ValidationError(self.env._(
                     "%s is answered although the company is not responsible and no cause was found.", complaint.name))
 
+    @api.constrains("company_responsible", "responsibility_finding", "quality_date")
+    def _check_responsibility_finding(self):
+        """Once Quality has decided, its finding agrees with the decision, whoever writes."""
+        for complaint in self.filtered("quality_date"):
+            finding = complaint.responsibility_finding
+            if finding == "product_quality" and not complaint.company_responsible:
+                raise ValidationError(self.env._(
+                    "%s: a product quality problem makes the company responsible.", complaint.name))
+            if finding == "normal_use" and complaint.company_responsible:
+                raise ValidationError(self.env._(
+                    "%s: normal wear under normal use does not make the company responsible.", complaint.name))
+
     @api.constrains("state")
     def _check_closed_actions_effective(self):
         for complaint in self.filtered(lambda c: c.state == "done"):
@@ -525,13 +584,14 @@ class QmsComplaint(models.Model):
                     deadline=format_date(self.env, complaint.date_deadline)))
 
     @api.constrains("description", "reply_text", "supervisor_comment", "quality_disposition",
-                    "investigation_cause", "verification_notes", "cancel_reason")
+                    "investigation_cause", "verification_notes", "cancel_reason", "nature_reason", "correction")
     def _check_text_sizes(self):
         check_text_sizes(self, {
             "description": RICH_TEXT_MAX_CHARS, "reply_text": RICH_TEXT_MAX_CHARS,
             "supervisor_comment": PLAIN_TEXT_MAX_CHARS, "quality_disposition": PLAIN_TEXT_MAX_CHARS,
             "investigation_cause": PLAIN_TEXT_MAX_CHARS, "verification_notes": PLAIN_TEXT_MAX_CHARS,
-            "cancel_reason": PLAIN_TEXT_MAX_CHARS,
+            "cancel_reason": PLAIN_TEXT_MAX_CHARS, "nature_reason": PLAIN_TEXT_MAX_CHARS,
+            "correction": PLAIN_TEXT_MAX_CHARS,
         })
 
     @api.constrains("email_from")
@@ -559,7 +619,16 @@ class QmsComplaint(models.Model):
     def write(self, vals):
         check_input(self, [vals])
         self._check_closed(vals)
-        return super().write(vals)
+        result = super().write(vals)
+        if "correction" in vals and not self._qms_loading_data():
+            self._stamp_correction()
+        return result
+
+    def _stamp_correction(self):
+        """Who recorded the correction, and when: from the server, never from the client."""
+        stamp = {"correction_user_id": self.env.uid, "correction_date": fields.Datetime.now()}
+        for complaint in self.sudo():
+            complaint.write(stamp if complaint.correction else dict.fromkeys(stamp, False))
 
     def _check_closed(self, vals):
         """A closed or cancelled slip is evidence: only its conversation with the customer moves."""
@@ -611,6 +680,13 @@ class QmsComplaint(models.Model):
         """4.3.1 The Sales supervisor reviews the slip and passes it to the Quality department."""
         return self._qms_take("supervisor_review")
 
+    def _check_can_supervisor_review(self, vals):
+        if not self.complaint_nature:
+            raise UserError(self.env._("Assess the nature of complaint %s before passing it on.", self.name))
+        if self.complaint_nature != "valid" and not (self.nature_reason or "").strip():
+            raise UserError(self.env._(
+                "Give the reason why %s is not a valid complaint before passing it on.", self.name))
+
     def _after_supervisor_review(self):
         self._close_review_activities(self.env._("Reviewed by the Sales Supervisor"))
         self._schedule_review_activity(
@@ -631,6 +707,9 @@ class QmsComplaint(models.Model):
     def _check_can_confirm(self, vals):
         if not self.quality_disposition:
             raise UserError(self.env._("Write the review and disposition of %s before confirming it.", self.name))
+        if not self.responsibility_finding:
+            raise UserError(self.env._(
+                "Record the responsibility finding of %s next to the decision before confirming it.", self.name))
 
     def _check_can_confirm_responsible(self, vals):
         self._check_can_confirm(vals)
