@@ -93,7 +93,8 @@ class QmsComplaintCommon(QmsCommon):
     def _to_action(self, complaint):
         self._to_quality_review(complaint)
         complaint.with_user(self.quality).write({
-            "quality_disposition": "Confirmed: transport damage", "responsible_department_id": self.dep_production.id})
+            "quality_disposition": "Confirmed: transport damage", "responsibility_finding": "transport",
+            "responsible_department_id": self.dep_production.id})
         complaint.with_user(self.quality).action_confirm_responsible()
         return complaint
 
@@ -123,7 +124,8 @@ class QmsComplaintCommon(QmsCommon):
     def _to_done(self, complaint, close=True):
         """The shortest way to a closed slip: Quality finds the company not responsible."""
         self._to_quality_review(complaint)
-        complaint.with_user(self.quality).quality_disposition = "Within specification"
+        complaint.with_user(self.quality).write({"quality_disposition": "Within specification",
+                                                 "responsibility_finding": "normal_use"})
         complaint.with_user(self.quality).action_confirm_not_responsible()
         complaint.with_user(self.sales).investigation_cause = "Used outdoors"
         complaint.with_user(self.sales).action_investigation_done()

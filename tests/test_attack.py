@@ -77,7 +77,8 @@ class TestAttackComplaint(QmsHttpCommon):
         for user in (self.sales, self.supervisor, self.mgmt_rep):
             self.assertRefused(user, "qms.complaint", "write", ids=complaint.ids, vals={"quality_disposition": "x"})
         self.assertAccepted(self.quality, "qms.complaint", "write", ids=complaint.ids,
-                            vals={"quality_disposition": "Ours", "responsible_department_id": self.dep_production.id})
+                            vals={"quality_disposition": "Ours", "responsibility_finding": "transport",
+                                  "responsible_department_id": self.dep_production.id})
         self.assertAccepted(self.quality, "qms.complaint", "action_confirm_responsible", ids=complaint.ids)
         self.assertEqual(complaint.quality_user_id, self.quality, "the stamp credits who wrote the disposition")
         self.assertRefused(self.quality, "qms.complaint", "write", ids=complaint.ids, vals={"reply_text": "<p>x</p>"})

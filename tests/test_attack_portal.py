@@ -81,7 +81,8 @@ class QmsAttackPortalCommon(QmsHttpCommon):
     def _close_not_responsible(cls, complaint):
         complaint.with_user(complaint.received_by_id).action_submit()
         complaint.with_user(cls.supervisor).action_supervisor_review()
-        complaint.with_user(cls.quality).quality_disposition = "Handled by Sales."
+        complaint.with_user(cls.quality).write({"quality_disposition": "Handled by Sales.",
+                                                "responsibility_finding": "application"})
         complaint.with_user(cls.quality).action_confirm_not_responsible()
         complaint.with_user(cls.sales).write({"investigation_cause": "Used outdoors.", "reply_channel": "phone",
                                               "reply_text": "<p>Not covered, we repaint them.</p>"})
@@ -104,7 +105,9 @@ class TestPortalAllowList(QmsAttackPortalCommon):
     # fields no customer needs, and which the old deny-list forgot
     HIDDEN = ("state", "date_deadline", "channel", "category", "action_department_ids", "refund_move_ids",
               "repair_ids", "remedy_picking_ids", "refund_move_count", "email_from", "received_by_id",
-              "quality_disposition", "investigation_cause", "message_attachment_count")
+              "quality_disposition", "investigation_cause", "message_attachment_count",
+              # the internal assessment and the correction (issue 13): the customer gets the answer
+              "complaint_nature", "nature_reason", "responsibility_finding", "correction", "correction_user_id")
     HIDDEN_LINE = ("remedy", "remedy_override_reason", "refund_move_id", "repair_id", "return_picking_id",
                    "warranty_start_date", "remedy_eligible", "remedy_days_left", "sale_line_id")
 
@@ -311,7 +314,8 @@ class TestClosedSlipContent(QmsAttackPortalCommon):
         cls.slip.with_user(cls.sales).action_submit()
         cls.slip.with_user(cls.supervisor).action_supervisor_review()
         cls.slip.with_user(cls.quality).write({
-            "quality_disposition": "Transport damage", "responsible_department_id": cls.dep_production.id})
+            "quality_disposition": "Transport damage", "responsibility_finding": "transport",
+            "responsible_department_id": cls.dep_production.id})
         cls.slip.with_user(cls.quality).action_confirm_responsible()
         cls.action = cls.env["qms.corrective.action"].with_user(cls.quality).create({
             "complaint_id": cls.slip.id, "description": "Add foam corners", "root_cause": "No protection",

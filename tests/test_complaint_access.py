@@ -76,7 +76,8 @@ class TestComplaintAccess(QmsComplaintCommon):
         with self.assertRaises(AccessError):  # Quality's disposition is Quality's to write
             complaint.with_user(self.sales).quality_disposition = "ok"
         complaint.with_user(self.quality).write({
-            "quality_disposition": "ok", "responsible_department_id": self.dep_production.id})
+            "quality_disposition": "ok", "responsibility_finding": "transport",
+            "responsible_department_id": self.dep_production.id})
         for user in (self.supervisor, self.mgmt_rep, self.gm):
             with self.subTest(user=user.login), self.assertRaises(AccessError):
                 complaint.with_user(user).action_confirm_responsible()

@@ -28,7 +28,8 @@ class TestComplaintWorkflow(QmsComplaintCommon):
         self.assertTrue(complaint.activity_ids.filtered(lambda a: a.user_id == self.quality))
 
         complaint.with_user(self.quality).write({
-            "quality_disposition": "Transport damage confirmed", "responsible_department_id": self.dep_production.id})
+            "quality_disposition": "Transport damage confirmed", "responsibility_finding": "transport",
+            "responsible_department_id": self.dep_production.id})
         complaint.with_user(self.quality).action_confirm_responsible()
         self.assertEqual(complaint.state, "action")
         self.assertTrue(complaint.company_responsible)
@@ -71,7 +72,8 @@ class TestComplaintWorkflow(QmsComplaintCommon):
 
     def test_not_responsible_path(self):
         complaint = self._to_quality_review(self._complaint())
-        complaint.with_user(self.quality).quality_disposition = "Product within specification"
+        complaint.with_user(self.quality).write({"quality_disposition": "Product within specification",
+                                                 "responsibility_finding": "normal_use"})
         complaint.with_user(self.quality).action_confirm_not_responsible()
         self.assertEqual(complaint.state, "investigation")
         self.assertFalse(complaint.company_responsible)
@@ -272,6 +274,9 @@ class TestComplaintWorkflow(QmsComplaintCommon):
         with self.assertRaisesRegex(UserError, "disposition"):
             complaint.with_user(self.quality).action_confirm_responsible()
         complaint.with_user(self.quality).quality_disposition = "Confirmed"
+        with self.assertRaisesRegex(UserError, "responsibility finding"):
+            complaint.with_user(self.quality).action_confirm_responsible()
+        complaint.with_user(self.quality).responsibility_finding = "product_quality"
         with self.assertRaisesRegex(UserError, "department"):
             complaint.with_user(self.quality).action_confirm_responsible()
         self.assertEqual(complaint.state, "quality_review")

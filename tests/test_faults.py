@@ -146,7 +146,7 @@ with env.registry.cursor() as cr:
         slip.with_user(sales).action_submit()
         slip.with_user(supervisor).action_supervisor_review()
     for slip in walked[::2]:
-        slip.with_user(quality).write({"quality_disposition": "Confirmed",
+        slip.with_user(quality).write({"quality_disposition": "Confirmed", "responsibility_finding": "transport",
                                        "responsible_department_id": dep_prod.id})
         slip.with_user(quality).action_confirm_responsible()
         action = e["qms.corrective.action"].with_user(quality).create({

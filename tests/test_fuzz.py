@@ -150,7 +150,8 @@ class TestFuzz(QmsCommon):
             slip.with_user(cls.supervisor).action_supervisor_review()
         elif step in ("responsible", "not_responsible"):
             slip.with_user(cls.quality).write({
-                "quality_disposition": "checked", "responsible_department_id": cls.dep_production.id})
+                "quality_disposition": "checked", "responsibility_finding": "transport",
+                "responsible_department_id": cls.dep_production.id})
             getattr(slip.with_user(cls.quality), f"action_confirm_{step}")()
         elif step == "cause":
             slip.with_user(cls.sales).write({"investigation_cause": "misuse"})

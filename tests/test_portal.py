@@ -167,7 +167,8 @@ class TestPortalAccess(QmsPortalCommon):
         complaint.with_user(self.sales).action_submit()
         complaint.with_user(self.supervisor).action_supervisor_review()
         complaint.with_user(self.quality).write({
-            "quality_disposition": "Glue batch too old.", "responsible_department_id": self.dep_production.id})
+            "quality_disposition": "Glue batch too old.", "responsibility_finding": "product_quality",
+            "responsible_department_id": self.dep_production.id})
         complaint.with_user(self.quality).action_confirm_responsible()
         return self.env["qms.corrective.action"].with_user(self.quality).create({
             "complaint_id": complaint.id, "description": "Check glue batch dates at goods receipt.",
@@ -196,7 +197,8 @@ class TestPortalAccess(QmsPortalCommon):
         self.assertFalse(self.mine._portal_reply_visible())
         self.mine.with_user(self.sales).action_submit()
         self.mine.with_user(self.supervisor).action_supervisor_review()
-        self.mine.with_user(self.quality).quality_disposition = "Handled by sales."
+        self.mine.with_user(self.quality).write({"quality_disposition": "Handled by sales.",
+                                                 "responsibility_finding": "application"})
         self.mine.with_user(self.quality).action_confirm_not_responsible()
         self.mine.with_user(self.sales).write({"investigation_cause": "Used outdoors.", "reply_channel": "phone",
                                                "reply_text": "<p>Not covered, we can repaint.</p>"})

@@ -48,7 +48,8 @@ class TestProcedureOverHttp(QmsHttpCommon):
     def test_company_responsible_with_an_ineffective_action_revised(self):
         slip = self._recorded()
         self.call(self.d_quality, "write", slip, vals={
-            "quality_disposition": "Our packing", "responsible_department_id": self.dep_prod.id})
+            "quality_disposition": "Our packing", "responsibility_finding": "transport",
+            "responsible_department_id": self.dep_prod.id})
         self.call(self.d_quality, "action_confirm_responsible", slip)
         corners, stacking = self._action(slip, "Foam corners"), self._action(slip, "Two-high stacking")
         self._carry_out(corners)
@@ -82,7 +83,8 @@ class TestProcedureOverHttp(QmsHttpCommon):
 
     def test_company_not_responsible(self):
         slip = self._recorded()
-        self.call(self.d_quality, "write", slip, vals={"quality_disposition": "Within specification"})
+        self.call(self.d_quality, "write", slip, vals={"quality_disposition": "Within specification",
+                                                       "responsibility_finding": "normal_use"})
         self.call(self.d_quality, "action_confirm_not_responsible", slip)
         self.call(self.d_sales, "write", slip, vals={"investigation_cause": "Stored outdoors"})
         self.call(self.d_sales, "action_investigation_done", slip)

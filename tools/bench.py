@@ -288,7 +288,8 @@ def complaint_procedure(env, vals):
     complaint = env["qms.complaint"].with_user(ref("qms_customer.user_sales")).create(vals())
     steps = [("user_sales", "action_submit", None),
              ("user_sales_supervisor", "action_supervisor_review", None),
-             ("user_quality", "action_confirm_not_responsible", {"quality_disposition": "checked by bench"}),
+             ("user_quality", "action_confirm_not_responsible", {"quality_disposition": "checked by bench",
+                                                                 "responsibility_finding": "application"}),
              ("user_sales", "action_investigation_done", {"investigation_cause": "handling at the customer"}),
              ("user_sales", "action_reply", {"reply_text": "<p>Answered</p>", "reply_channel": "phone"}),
              ("user_mgmt_rep", "action_close", {"verification_notes": "ok", "customer_satisfied": "yes"})]

@@ -123,7 +123,8 @@ class Client(threading.Thread):
             steps = [
                 (creator, "action_submit", None),
                 ("sales_supervisor", "action_supervisor_review", None),
-                ("quality", "action_confirm_not_responsible", {"quality_disposition": "checked by load test"}),
+                ("quality", "action_confirm_not_responsible", {"quality_disposition": "checked by load test",
+                                                            "responsibility_finding": "application"}),
                 ("sales", "action_investigation_done", {"investigation_cause": "handling at the customer"}),
                 ("sales", "action_reply", {"reply_text": "<p>Answered</p>", "reply_channel": "phone"}),
                 ("mgmt_rep", "action_close", {"verification_notes": "ok", "customer_satisfied": "yes"}),

@@ -70,6 +70,16 @@ tours.add("qms_chain_quality_tour", {
             trigger: ".o_field_widget[name='quality_disposition'] textarea",
             run: "edit Used outside the load rating stated in the manual (tour).",
         },
+        {
+            content: "Record the responsibility finding",
+            trigger: ".o_field_widget[name='responsibility_finding'] .o_select_menu_toggler",
+            run: "click",
+        },
+        {
+            content: "Non-quality: application or misuse",
+            trigger: ".o_select_menu_menu .o_select_menu_item:contains('Application or Misuse')",
+            run: "click",
+        },
         ...clickGate("action_confirm_not_responsible"),
     ],
 });
