@@ -31,6 +31,7 @@ from . import test_communication_plan_reminder
 from . import test_demo
 from . import test_attack
 from . import test_procedure_http
+from . import test_complaint_assessment
 from . import test_attack_communication
 from . import test_install
 from . import test_faults
