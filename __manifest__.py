@@ -24,6 +24,7 @@
         # views: one file per model of the addon, one per inherited model
         "views/qms_complaint_views.xml",
         "views/qms_corrective_action_views.xml",
+        "views/qms_root_cause_views.xml",
         "views/qms_customer_requirement_views.xml",
         "views/qms_customer_visit_views.xml",
         "views/qms_communication_views.xml",
@@ -61,6 +62,7 @@
     ],
     "demo": [
         "demo/res_users_demo.xml",
+        "demo/qms_root_cause_demo.xml",
         "demo/qms_complaint_demo.xml",
         "demo/qms_service_demo.xml",
         "demo/qms_communication_demo.xml",

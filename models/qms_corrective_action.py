@@ -2,7 +2,12 @@ from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .qms_input_guard import check_input
+from .qms_root_cause import CAUSE_CATEGORIES
 from .qms_workflow_mixin import Gate, Step
+
+# The 5-Why chain: why → because, up to five levels, one pair of fields per level.
+WHY_LEVELS = 5
+WHY_FIELDS = tuple(f"{kind}_{level}" for level in range(1, WHY_LEVELS + 1) for kind in ("why", "because"))
 
 # Fields that describe one attempt: copied into the history when an attempt proves ineffective.
 ATTEMPT_FIELDS = (
@@ -41,8 +46,9 @@ STEPS = {
 # Each part of an action belongs to a department while the action stands at that part.
 GATES = {
     "definition": Gate(("draft",), (
-        "description", "root_cause", "responsible_department_id", "implementing_department_id",
-        "verifying_department_id"), department="responsible_department_id"),
+        "description", "root_cause", "action_type", "cause_category", "cause_id", *WHY_FIELDS,
+        "responsible_department_id", "implementing_department_id", "verifying_department_id"),
+        department="responsible_department_id"),
     "schedule": Gate(("draft", "approved", "in_progress"), ("user_id", "date_deadline"),
                      department="responsible_department_id"),
     "implementation": Gate(("approved", "in_progress"), ("implementation_notes",),
@@ -80,7 +86,30 @@ class QmsCorrectiveAction(models.Model):
         ("cancel", "Cancelled"),
     ], default="draft", required=True, readonly=True, copy=False, tracking=True, index=True)
     description = fields.Text(string="Corrective Action", required=True, tracking=True)
+    action_type = fields.Selection([
+        ("correction", "Correction"),
+        ("corrective", "Corrective Action"),
+        ("preventive", "Preventive Action"),
+        ("improvement", "Improvement"),
+    ], string="Type", default="corrective", required=True, tracking=True, index=True)
     root_cause = fields.Text(tracking=True)
+    # root cause by method: the 5M1E category, a cause of the company's list, and the 5-Why chain
+    cause_category = fields.Selection(
+        CAUSE_CATEGORIES, string="Cause Category (5M1E)", tracking=True, index=True)
+    cause_id = fields.Many2one(
+        "qms.root.cause", string="Cause", tracking=True, index="btree_not_null", check_company=True,
+        domain="[('category', '=', cause_category)]")
+    why_1 = fields.Char(string="Why 1")
+    because_1 = fields.Char(string="Because 1")
+    why_2 = fields.Char(string="Why 2")
+    because_2 = fields.Char(string="Because 2")
+    why_3 = fields.Char(string="Why 3")
+    because_3 = fields.Char(string="Because 3")
+    why_4 = fields.Char(string="Why 4")
+    because_4 = fields.Char(string="Because 4")
+    why_5 = fields.Char(string="Why 5")
+    because_5 = fields.Char(string="Because 5")
+    why_depth = fields.Integer(string="5-Why Levels", compute="_compute_why_depth")
     responsible_department_id = fields.Many2one(
         "hr.department", string="Responsible Department", tracking=True, index=True, check_company=True,
         default=lambda self: self._default_responsible_department())
@@ -120,6 +149,30 @@ class QmsCorrectiveAction(models.Model):
     def _default_responsible_department(self):
         complaint = self.env["qms.complaint"].browse(self.env.context.get("default_complaint_id"))
         return complaint.exists().responsible_department_id
+
+    @api.depends(*WHY_FIELDS)
+    def _compute_why_depth(self):
+        for action in self:
+            action.why_depth = len(action._why_chain())
+
+    def _why_chain(self):
+        """[(level, why, because)] of the levels filled in, in order."""
+        self.ensure_one()
+        return [(level, self[f"why_{level}"], self[f"because_{level}"]) for level in range(1, WHY_LEVELS + 1)
+                if self[f"why_{level}"] or self[f"because_{level}"]]
+
+    @api.onchange("cause_category")
+    def _onchange_cause_category(self):
+        if self.cause_id.category != self.cause_category:
+            self.cause_id = False
+
+    @api.constrains("cause_id", "cause_category")
+    def _check_cause_category(self):
+        for action in self:
+            if action.cause_id and action.cause_id.category != action.cause_category:
+                raise ValidationError(self.env._(
+                    "The cause %(cause)s of %(action)s is not of the category chosen.",
+                    cause=action.cause_id.complete_name, action=action.name))
 
     @api.constrains("responsible_department_id", "implementing_department_id", "verifying_department_id")
     def _check_departments(self):
@@ -192,6 +245,28 @@ class QmsCorrectiveAction(models.Model):
         self._check_slip_open(vals)
         if not self.complaint_id.company_responsible:
             raise UserError(self.env._("%s is not waiting for corrective actions.", self.complaint_id.name))
+        missing = self._root_cause_missing()
+        if missing:
+            raise UserError(self.env._(
+                "%(action)s cannot be approved before its root cause is found by method: %(missing)s.",
+                action=self.name, missing="; ".join(missing)))
+
+    def _root_cause_missing(self):
+        """What the root-cause analysis still lacks before approval: the 5M1E category and a
+        5-Why chain whose every "why" has its "because", without gaps."""
+        self.ensure_one()
+        missing = []
+        if not self.cause_category:
+            missing.append(self.env._("the cause category (5M1E)"))
+        chain = self._why_chain()
+        if not chain:
+            missing.append(self.env._("the 5-Why chain"))
+        elif [level for level, _why, _because in chain] != list(range(1, len(chain) + 1)):
+            missing.append(self.env._("the 5-Why levels in order, without a gap"))
+        else:
+            missing.extend(self.env._("both the why and the because of level %s", level)
+                           for level, why, because in chain if not (why and because))
+        return missing
 
     def _after_approve(self):
         if self.complaint_id.awaiting_revised_actions:  # the reconsidered slip has its new attempt

@@ -34,6 +34,7 @@ MODELS = {
     "qms.complaint.line": "Slip line",
     "qms.corrective.action": "Corrective action",
     "qms.corrective.action.revision": "Corrective action history",
+    "qms.root.cause": "Root cause",
     "qms.complaint.answer": "Answer to the customer",
     "qms.annual.report": "Annual report",
     "qms.warranty.policy": "Three guarantees policy",
@@ -72,6 +73,8 @@ qms.corrective.action
 qms.corrective.action.revision
   production     ---- r--- r--- r--- r--- r--- r--- ----
   sales_dept     ---- ---- r--- r--- r--- r--- r--- ----
+qms.root.cause
+  cause          r--- r--- r--- r--- rwcu rwcu r--- ----
 qms.complaint.answer
   by_employee    r--- ---- r--- r--- r--- r--- r--- ----
   by_sales       ---- ---- r--- r--- r--- r--- r--- ----
@@ -202,6 +205,7 @@ class TestAccessMatrix(QmsComplaintCommon):
             "qms.corrective.action.revision": {
                 "production": Revision.create({"action_id": production.id, "revision": 1}),
                 "sales_dept": Revision.create({"action_id": sales_dept.id, "revision": 1})},
+            "qms.root.cause": {"cause": env["qms.root.cause"].sudo().create({"name": "Packing", "category": "method"})},
             "qms.complaint.answer": {
                 name: Answer.create({"complaint_id": slip.id, "date": "2030-05-02 10:00:00", "user_id": cls.sales.id,
                                      "channel": "phone", "answer": "<p>Replaced.</p>"})

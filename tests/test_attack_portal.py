@@ -319,6 +319,7 @@ class TestClosedSlipContent(QmsAttackPortalCommon):
         cls.slip.with_user(cls.quality).action_confirm_responsible()
         cls.action = cls.env["qms.corrective.action"].with_user(cls.quality).create({
             "complaint_id": cls.slip.id, "description": "Add foam corners", "root_cause": "No protection",
+            "cause_category": "method", "why_1": "Why damaged?", "because_1": "Corners unprotected.",
             "responsible_department_id": cls.dep_production.id,
             "implementing_department_id": cls.dep_production.id,
             "verifying_department_id": cls.dep_quality.id, "date_deadline": "2030-01-31"})

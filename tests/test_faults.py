@@ -151,6 +151,7 @@ with env.registry.cursor() as cr:
         slip.with_user(quality).action_confirm_responsible()
         action = e["qms.corrective.action"].with_user(quality).create({
             "complaint_id": slip.id, "description": "Add foam corners", "root_cause": "No protection",
+            "cause_category": "method", "why_1": "Why damaged?", "because_1": "Corners unprotected.",
             "responsible_department_id": dep_prod.id, "implementing_department_id": dep_prod.id,
             "verifying_department_id": dep_quality.id, "date_deadline": date.today() + timedelta(days=30)})
         action.with_user(mgmt_rep).action_approve()

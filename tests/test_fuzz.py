@@ -133,6 +133,7 @@ class TestFuzz(QmsCommon):
         if state == "action":
             cls.env["qms.corrective.action"].with_user(cls.quality).create({
                 "complaint_id": slip.id, "description": "Fix the jig", "date_deadline": "2030-01-01",
+                "cause_category": "machine", "why_1": "Why misaligned?", "because_1": "The jig is worn.",
                 "responsible_department_id": cls.dep_production.id,
                 "implementing_department_id": cls.dep_production.id,
                 "verifying_department_id": cls.dep_quality.id,

@@ -173,6 +173,7 @@ class TestPortalAccess(QmsPortalCommon):
         return self.env["qms.corrective.action"].with_user(self.quality).create({
             "complaint_id": complaint.id, "description": "Check glue batch dates at goods receipt.",
             "root_cause": "Old glue (internal)", "responsible_department_id": self.dep_production.id,
+            "cause_category": "material", "why_1": "Why did the glue fail?", "because_1": "The batch was too old.",
             "implementing_department_id": self.dep_production.id,
             "verifying_department_id": self.dep_quality.id, "date_deadline": "2030-01-01",
         })
@@ -186,6 +187,8 @@ class TestPortalAccess(QmsPortalCommon):
         self.assertEqual(len(summary), 1)
         self.assertEqual(summary[0]["description"], "Check glue batch dates at goods receipt.")
         self.assertNotIn("root_cause", summary[0])
+        self.assertFalse({"cause_category", "cause_id", "why_1", "because_1"} & set(summary[0]),
+                         "the analysis is internal")
         self.assertEqual(self.mine.with_user(self.portal)._portal_state_label(), "Being Handled")
 
     def test_company_setting_is_the_default(self):

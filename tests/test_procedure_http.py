@@ -36,6 +36,7 @@ class TestProcedureOverHttp(QmsHttpCommon):
     def _action(self, slip, description):
         [action_id] = self.assertAccepted(self.d_production, "qms.corrective.action", "create", vals_list=[{
             "complaint_id": slip.id, "description": description, "root_cause": "Packing",
+            "cause_category": "method", "why_1": "Why damaged?", "because_1": "Unprotected corners",
             "responsible_department_id": self.dep_prod.id, "implementing_department_id": self.dep_prod.id,
             "verifying_department_id": self.dep_qual.id, "date_deadline": "2030-06-30"}])
         return self.env["qms.corrective.action"].browse(action_id)

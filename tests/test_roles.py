@@ -8,7 +8,7 @@ SECTIONS = {
     "menu_qms_sales": {"sales", "supervisor", "gm"},
     "menu_qms_quality": {"quality", "mgmt_rep", "gm"},
     "menu_qms_management_review": {"supervisor", "quality", "mgmt_rep", "gm"},
-    "menu_qms_configuration": {"supervisor", "mgmt_rep"},
+    "menu_qms_configuration": {"supervisor", "quality", "mgmt_rep"},
 }
 ROLES = ("employee", "sales", "supervisor", "quality", "mgmt_rep", "gm")
 
