@@ -42,3 +42,5 @@ from . import test_readme
 from . import test_screens
 from . import test_report_formats
 from . import test_readonly
+from . import test_corrective_action_root_cause
+from . import test_suite_layout
