@@ -621,14 +621,14 @@ class QmsComplaint(models.Model):
         self._check_closed(vals)
         result = super().write(vals)
         if "correction" in vals and not self._qms_loading_data():
-            self._stamp_correction()
+            self._stamp_correction(bool(vals["correction"]))
         return result
 
-    def _stamp_correction(self):
-        """Who recorded the correction, and when: from the server, never from the client."""
+    def _stamp_correction(self, recorded):
+        """Who recorded the correction, and when: from the server, never from the client (one
+        write for all the slips that got the same correction; a cleared one clears its stamp)."""
         stamp = {"correction_user_id": self.env.uid, "correction_date": fields.Datetime.now()}
-        for complaint in self.sudo():
-            complaint.write(stamp if complaint.correction else dict.fromkeys(stamp, False))
+        self.sudo().write(stamp if recorded else dict.fromkeys(stamp, False))
 
     def _check_closed(self, vals):
         """A closed or cancelled slip is evidence: only its conversation with the customer moves."""

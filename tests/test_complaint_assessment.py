@@ -111,6 +111,9 @@ class TestComplaintAssessment(QmsHttpCommon):
         self.assertAccepted(self.d_quality, "qms.complaint", "write", ids=slip.ids,
                             vals={"correction": "Stock sorted; two desks replaced; shipments held"})
         self.assertEqual((slip.state, slip.correction_user_id), ("action", self.d_quality))
+        # a correction cleared leaves no one credited with it
+        self.assertAccepted(self.d_quality, "qms.complaint", "write", ids=slip.ids, vals={"correction": False})
+        self.assertEqual((slip.correction_user_id, slip.correction_date), (self.env["res.users"], False))
 
     def test_demo_has_an_invalid_complaint_and_findings(self):
         invalid = self.env.ref("qms_customer.complaint_last_year_2")
