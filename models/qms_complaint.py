@@ -129,6 +129,9 @@ GATES = {
     "reply": Gate(("action", "investigation", "reply"), ("reply_text", "reply_channel"), group=SALES),
     "verification": Gate(("verification",), ("verification_notes", "customer_satisfied"), group=MGMT_REP),
 }
+# Issue #13.7: a slip recorded from a delivery order or a customer invoice names it at intake.
+GATES["intake"] = GATES["intake"]._replace(fields=(*GATES["intake"].fields, "picking_id", "invoice_id"))
+
 # What still moves on a closed or cancelled slip: the conversation with the customer.
 CLOSED_WRITABLE = ("access_token", "message_", "activity_")
 
@@ -614,7 +617,9 @@ class QmsComplaint(models.Model):
             numbers = self.env["res.company"].browse(company_id)._qms_next_complaint_numbers(len(company_vals))
             for vals, number in zip(company_vals, numbers, strict=True):
                 vals["name"] = number
-        return super().create(vals_list)
+        complaints = super().create(vals_list)
+        complaints._qms_auto_send_acknowledgement()  # issue #13.7
+        return complaints
 
     def write(self, vals):
         check_input(self, [vals])
@@ -855,6 +860,7 @@ class QmsComplaint(models.Model):
 
     def _after_close(self):
         self._close_review_activities(self.env._("Verified and closed"))
+        self._qms_auto_send_closure()  # issue #13.7
 
     def action_cancel(self):
         """Open the cancel wizard, which asks for the reason (Sales Supervisor only)."""
@@ -1257,4 +1263,247 @@ class QmsComplaint(models.Model):
             "description": plaintext2html(description),
             "portal_user_id": self.env.user.id,
             "line_ids": [fields.Command.create(vals) for vals in line_vals],
+        }
+
+    # ----------------------------------------------------------------------------------------------
+    # Issue #13.4: repeat counters — the n-th complaint on the same sales order (同一合同), the same
+    # product (同一产品) and the same product with the same fault (同一故障), over the company's look-back.
+    # "Earlier" means received earlier (reception date, then number for slips received at the same
+    # moment), in the same company, at most the look-back before this slip's reception (the bound
+    # included). Cancelled slips do not count: a slip is cancelled when recorded by mistake or twice,
+    # and a duplicate is not a second complaint. The fault is the slip's category (product quality,
+    # delivery, service, documentation, other): the classification every slip carries.
+    # ----------------------------------------------------------------------------------------------
+    repeat_order_count = fields.Integer(
+        string="Complaint No. on the Same Order", compute="_compute_repeat_counts",
+        help="This is the n-th complaint on the same sales order within the look-back (0: no sales order).")
+    repeat_product_count = fields.Integer(
+        string="Complaint No. on the Same Product", compute="_compute_repeat_counts",
+        help="This is the n-th complaint on the same product within the look-back, for the product of the slip "
+             "complained about most often (0: no product line).")
+    repeat_fault_count = fields.Integer(
+        string="Complaint No. on the Same Fault", compute="_compute_repeat_counts",
+        help="This is the n-th complaint on the same product in the same category within the look-back.")
+    repeat_earlier_count = fields.Integer(
+        string="Earlier Complaints", compute="_compute_repeat_counts",
+        help="Earlier slips on the same sales order or product within the look-back.")
+
+    @api.depends("sale_order_id", "category", "received_date", "company_id", "line_ids.product_id")
+    def _compute_repeat_counts(self):
+        data = self._qms_repeat_data()
+        for complaint in self:
+            counts = data.get(complaint._origin.id) or {}
+            complaint.repeat_order_count = counts.get("order", 0)
+            complaint.repeat_product_count = counts.get("product", 0)
+            complaint.repeat_fault_count = counts.get("fault", 0)
+            complaint.repeat_earlier_count = len(counts.get("earlier_ids", ()))
+
+    def _qms_repeat_data(self):
+        """{slip id: {"order": n, "product": n, "fault": n, "earlier_ids": {ids}}} for the saved
+        slips of ``self``, in one query whatever their number (a page of the list). Counted over
+        every slip of the company (sudo): a repeat is a fact about the company's complaints, not
+        about what the reader may open; the list behind the button applies the reader's rules."""
+        ids = tuple(complaint._origin.id for complaint in self if complaint._origin.id)
+        if not ids:
+            return {}
+        self.env["qms.complaint"].flush_model(
+            ["company_id", "received_date", "name", "sale_order_id", "category", "state"])
+        self.env["qms.complaint.line"].flush_model(["complaint_id", "product_id", "company_id"])
+        self.env["res.company"].flush_model(["qms_repeat_months"])
+        earlier = SQL("""
+            e.company_id = cur.company_id AND e.state <> 'cancel' AND e.received_date >= cur.since
+            AND (e.received_date, e.name) < (cur.received_date, cur.name)""")
+        self.env.cr.execute(SQL("""
+            WITH cur AS (
+                SELECT c.id, c.company_id, c.received_date, c.name, c.sale_order_id, c.category,
+                       c.received_date - make_interval(months => COALESCE(co.qms_repeat_months, 12)) AS since
+                  FROM qms_complaint c JOIN res_company co ON co.id = c.company_id
+                 WHERE c.id IN %(ids)s
+            ), matches AS (
+                SELECT cur.id AS cur_id, 'order' AS kind, NULL::integer AS product_id, e.id AS earlier_id,
+                       FALSE AS same_fault
+                  FROM cur JOIN qms_complaint e ON e.sale_order_id = cur.sale_order_id
+                 WHERE %(earlier)s
+                UNION ALL
+                SELECT cur.id, 'product', cl.product_id, e.id, e.category = cur.category
+                  FROM cur
+                  JOIN qms_complaint_line cl ON cl.complaint_id = cur.id
+                  JOIN qms_complaint_line el ON el.product_id = cl.product_id AND el.company_id = cur.company_id
+                  JOIN qms_complaint e ON e.id = el.complaint_id
+                 WHERE %(earlier)s
+            )
+            SELECT cur.id, cur.sale_order_id IS NOT NULL,
+                   EXISTS (SELECT 1 FROM qms_complaint_line l WHERE l.complaint_id = cur.id),
+                   m.kind, m.n, m.n_fault, m.earlier_ids
+              FROM cur LEFT JOIN (
+                    SELECT cur_id, kind, product_id, COUNT(DISTINCT earlier_id) AS n,
+                           COUNT(DISTINCT earlier_id) FILTER (WHERE same_fault) AS n_fault,
+                           ARRAY_AGG(DISTINCT earlier_id) AS earlier_ids
+                      FROM matches GROUP BY cur_id, kind, product_id
+                   ) m ON m.cur_id = cur.id
+        """, ids=ids, earlier=earlier))
+        data = {}
+        for slip_id, has_order, has_lines, kind, count, count_fault, earlier_ids in self.env.cr.fetchall():
+            counts = data.setdefault(slip_id, {
+                "order": 1 if has_order else 0, "product": 1 if has_lines else 0, "fault": 1 if has_lines else 0,
+                "earlier_ids": set()})
+            if kind == "order":
+                counts["order"] = max(counts["order"], count + 1)
+            elif kind == "product":
+                counts["product"] = max(counts["product"], count + 1)
+                counts["fault"] = max(counts["fault"], count_fault + 1)
+            counts["earlier_ids"].update(earlier_ids or ())
+        return data
+
+    @api.readonly
+    def action_view_repeat_complaints(self):
+        """The earlier slips this one repeats (same order or product, within the look-back)."""
+        self.ensure_one()
+        earlier_ids = self._qms_repeat_data().get(self.id, {}).get("earlier_ids", set())
+        action = self.env["ir.actions.act_window"]._for_xml_id("qms_customer.qms_complaint_action")
+        action.update(name=self.env._("Earlier Complaints"), domain=[("id", "in", sorted(earlier_ids))],
+                      context={"create": False})
+        return action
+
+    # ----------------------------------------------------------------------------------------------
+    # Issue #13.7: what the customer receives — a slip recorded from a delivery order or a customer
+    # invoice, the acknowledgement and closure e-mails (automatic, or Send by E-mail).
+    # ----------------------------------------------------------------------------------------------
+    picking_id = fields.Many2one(
+        "stock.picking", string="Delivery Order", index="btree_not_null", check_company=True, copy=False,
+        tracking=True,
+        domain="[('partner_id', 'child_of', commercial_partner_id), ('picking_type_code', '=', 'outgoing'), "
+               "('state', '=', 'done')]",
+        help="The delivery the customer complains about, when the slip was recorded from it.")
+    invoice_id = fields.Many2one(
+        "account.move", string="Customer Invoice", index="btree_not_null", check_company=True, copy=False,
+        tracking=True,
+        domain="[('commercial_partner_id', '=', commercial_partner_id), ('move_type', '=', 'out_invoice'), "
+               "('state', '=', 'posted')]",
+        help="The invoice the customer complains about, when the slip was recorded from it.")
+
+    @api.constrains("partner_id", "picking_id", "invoice_id")
+    def _check_source_documents(self):
+        for complaint in self:
+            # whoever records the slip may not read deliveries or invoices: the check itself may
+            picking, invoice = complaint.picking_id.sudo(), complaint.invoice_id.sudo()
+            customer = complaint.sudo().commercial_partner_id
+            if picking and (picking.picking_type_code != "outgoing" or picking.state != "done"
+                            or picking.partner_id.commercial_partner_id != customer):
+                raise ValidationError(self.env._(
+                    "%(picking)s is not a delivery done to %(customer)s: choose one of the customer's done deliveries.",
+                    picking=picking.name, customer=customer.display_name))
+            if invoice and (invoice.move_type != "out_invoice" or invoice.state != "posted"
+                            or invoice.commercial_partner_id != customer):
+                raise ValidationError(self.env._(
+                    "%(invoice)s is not a posted invoice of %(customer)s: choose one of the customer's invoices.",
+                    invoice=invoice.name, customer=customer.display_name))
+
+    @api.readonly
+    def action_view_picking(self):
+        self.ensure_one()
+        return {"type": "ir.actions.act_window", "res_model": "stock.picking", "view_mode": "form",
+                "res_id": self.picking_id.id}
+
+    @api.readonly
+    def action_view_invoice(self):
+        self.ensure_one()
+        return {"type": "ir.actions.act_window", "res_model": "account.move", "view_mode": "form",
+                "res_id": self.invoice_id.id}
+
+    def _qms_customer_mail_template(self):
+        """The e-mail fitting the slip's stage: the closure notice once closed, the answer once
+        answered, else the acknowledgement (the slip number and its reception)."""
+        self.ensure_one()
+        if self.state == "done":
+            return self.env.ref("qms_customer.mail_template_qms_complaint_closure"), "closure"
+        if self.state == "verification":
+            return self.env.ref("qms_customer.mail_template_qms_complaint_reply"), "answer"
+        return self.env.ref("qms_customer.mail_template_qms_complaint_acknowledgement"), "acknowledgement"
+
+    def action_qms_send_email(self):
+        """Send by E-mail: the mail composer with the template fitting the stage (as sale.order's
+        action_quotation_send). Whoever may read the slip may write to its customer (_mail_post_access)."""
+        self.ensure_one()
+        self.check_access("read")
+        template, kind = self._qms_customer_mail_template()
+        return {
+            "name": self.env._("Send by E-mail"),
+            "type": "ir.actions.act_window",
+            "view_mode": "form",
+            "res_model": "mail.compose.message",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {
+                "default_model": self._name,
+                "default_res_ids": self.ids,
+                "default_composition_mode": "comment",
+                "default_template_id": template.id,
+                "default_email_layout_xmlid": "mail.mail_notification_layout",
+                "force_email": True,
+                "hide_mail_template_management_options": True,
+                "qms_customer_mail": kind,
+            },
+        }
+
+    def message_post(self, **kwargs):
+        message = super().message_post(**kwargs)
+        # the composer of "Send by E-mail" posts here: the customer was just told
+        kind = self.env.context.get("qms_customer_mail")
+        if kind == "acknowledgement":
+            self._qms_acknowledgement_sent()
+        elif kind == "closure":
+            self._qms_closure_sent()
+        return message
+
+    def _qms_auto_send_acknowledgement(self):
+        """At recording: the acknowledgement, for the companies that send it automatically (Settings)."""
+        if self._qms_loading_data():
+            return
+        self.filtered(lambda c: c.company_id.qms_send_acknowledgement)._qms_send_acknowledgement()
+
+    def _qms_auto_send_closure(self):
+        """At closing: the closure notice, for the companies that send it automatically (Settings)."""
+        self.filtered(lambda c: c.company_id.qms_send_closure)._qms_send_closure()
+
+    def _qms_send_acknowledgement(self):
+        """E-mail each slip's customer the acknowledgement (受理回执): the slip number and its reception."""
+        self._qms_send_customer_mail("qms_customer.mail_template_qms_complaint_acknowledgement")
+        self._qms_acknowledgement_sent()
+
+    def _qms_send_closure(self):
+        """E-mail each slip's customer that the handling of the complaint is complete."""
+        self._qms_send_customer_mail("qms_customer.mail_template_qms_complaint_closure")
+        self._qms_closure_sent()
+
+    def _qms_send_customer_mail(self, template_xmlid):
+        template = self.env.ref(template_xmlid)
+        # sudo: the slip's recorder or closer writes to the customer whatever they may read of the
+        # contact; only slips whose customer has an address get the e-mail
+        for complaint in self.sudo().filtered(lambda c: c.customer_contact_id.email):
+            complaint.with_context(qms_customer_mail=False).message_post_with_source(
+                template, message_type="comment", subtype_xmlid="mail.mt_comment")
+
+    def _qms_acknowledgement_sent(self):
+        """The customer was just told the slip number (automatic e-mail or Send by E-mail): the
+        place where the acknowledgement is stamped (issue #13.1)."""
+        return True
+
+    def _qms_closure_sent(self):
+        """The customer was just told the slip is closed (automatic e-mail or Send by E-mail)."""
+        return True
+
+    # --- the customer's copy of the slip (portal) -------------------------------------------------
+    def _qms_customer_copy_values(self):
+        """What the customer's copy prints, as plain records and values: what they reported, the
+        lines, the dates and the answers given; none of the internal handling (reviews, disposition,
+        investigation, responsibility, corrective actions, notes)."""
+        self.ensure_one()
+        slip = self.sudo()
+        answered = slip._portal_reply_visible()
+        return {
+            "slip": slip,
+            "lines": slip.line_ids,
+            "answers": slip.answer_ids.sorted("date") if answered else slip.answer_ids.browse(),
+            "closed_date": slip.verified_date if slip.state == "done" else False,
         }

@@ -103,6 +103,9 @@ class QmsComplaintLine(models.Model):
     can_override = fields.Boolean(compute="_compute_can_steps")
     remedy_document_state = fields.Char(string="Remedy Status", compute="_compute_remedy_document_state")
 
+    # issue #13.4: the repeat counters of the slips look lines up by product (qms.complaint._qms_repeat_data)
+    _product_complaint_idx = models.Index("(product_id, complaint_id)")
+
     @api.depends("sale_line_id")
     def _compute_product_id(self):
         for line in self.filtered("sale_line_id"):

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 
@@ -184,3 +185,23 @@ class ResCompany(models.Model):
         }.get(group_xmlid)
         holders = self._qms_role_users(group_xmlid)
         return (named if named and named in holders else holders[:1]).with_env(self.env)
+
+    # --- repeat counters and what the customer receives (issue #13, items 4 and 7) ---------------
+    qms_repeat_months = fields.Integer(
+        string="Repeat Complaints Look-Back (Months)", default=12,
+        help="A complaint counts as a repeat of the earlier ones of this company received within this many "
+             "months before it (same sales order, same product, same product and fault).")
+    qms_send_acknowledgement = fields.Boolean(
+        string="Send the Acknowledgement Automatically",
+        help="When a complaint slip is recorded, e-mail its number and reception date to the customer's contact.")
+    qms_send_closure = fields.Boolean(
+        string="Send the Closure Notice Automatically",
+        help="When a complaint slip is closed, e-mail the customer that the handling is complete.")
+
+    @api.constrains("qms_repeat_months")
+    def _check_qms_repeat_months(self):
+        for company in self:
+            if not 1 <= company.qms_repeat_months <= 120:
+                raise ValidationError(self.env._(
+                    "The look-back of repeat complaints must be between 1 and 120 months (got %s).",
+                    company.qms_repeat_months))

@@ -42,3 +42,8 @@ class ResConfigSettings(models.TransientModel):
                 company._qms_ensure_complaint_alias()
             if company.qms_complaint_alias_id.alias_name != settings.qms_complaint_alias_name:
                 company.qms_complaint_alias_id.alias_name = settings.qms_complaint_alias_name
+
+    # --- repeat counters and what the customer receives (issue #13, items 4 and 7) ---------------
+    qms_repeat_months = fields.Integer(related="company_id.qms_repeat_months", readonly=False)
+    qms_send_acknowledgement = fields.Boolean(related="company_id.qms_send_acknowledgement", readonly=False)
+    qms_send_closure = fields.Boolean(related="company_id.qms_send_closure", readonly=False)
