@@ -1,5 +1,7 @@
 import math
 
+from werkzeug.exceptions import NotFound
+
 from odoo import http
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
@@ -81,6 +83,17 @@ class QmsComplaintPortal(CustomerPortal):
         values = self._get_page_view_values(
             complaint_sudo, access_token, values, "my_qms_complaints_history", False, **kw)
         return request.render("qms_customer.portal_my_qms_complaint", values)
+
+    @http.route(["/my/complaints/<int:complaint_id>/copy"], type="http", auth="public", website=True, readonly=True)
+    def portal_qms_complaint_copy(self, complaint_id, access_token=None, download=False, **kw):
+        """The customer's copy of the slip (issue #13.7), for its customer (or the holder of its
+        access token) only: anyone else gets "not found", as for a slip that does not exist."""
+        try:
+            complaint_sudo = self._document_check_access("qms.complaint", complaint_id, access_token=access_token)
+        except (AccessError, MissingError):
+            raise NotFound() from None
+        return self._show_report(model=complaint_sudo, report_type="pdf", download=download,
+                                 report_ref="qms_customer.action_report_qms_complaint_customer")
 
     @http.route(["/my/complaints/new"], type="http", auth="user", website=True, methods=["GET"], readonly=True)
     def portal_new_qms_complaint(self, order_id=None, **kw):
