@@ -81,3 +81,14 @@ class TestDemoStory(TransactionCase):
         requests = self.env["qms.service.request"].search([])
         self.assertLessEqual({"planned", "accepted"}, set(requests.mapped("state")))
         self.assertTrue(requests.filtered("is_overdue"))
+
+    def test_repeat_complaint(self):
+        """Issue #13.4: the demo's repeat complaint is the second on its order, product and fault."""
+        repeat = self.env.ref("qms_customer.complaint_repeat", raise_if_not_found=False)
+        if not repeat:
+            self.skipTest("demo data not loaded")
+        first = self.env.ref("qms_customer.complaint_action")
+        self.assertEqual(repeat.repeat_order_count, 2)
+        self.assertGreaterEqual(repeat.repeat_fault_count, 2)
+        earlier = self.env["qms.complaint"].search(repeat.action_view_repeat_complaints()["domain"])
+        self.assertIn(first, earlier)

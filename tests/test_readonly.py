@@ -53,6 +53,10 @@ class TestReadOnlyPaths(QmsHttpCommon):
         cls.admin = cls.env.ref("base.user_admin")
         # the Repairs button leads to repair orders: whoever presses it reads them
         cls.sales.group_ids |= cls.env.ref("stock.group_stock_user")
+        # issue #13.7: a slip recorded from an invoice (the buttons only read it)
+        cls.invoice = cls.env["account.move"].create({
+            "move_type": "out_invoice", "partner_id": cls.customer.id,
+            "invoice_line_ids": [Command.create({"product_id": machine.id, "quantity": 1, "price_unit": 10.0})]})
 
     # --- the recorder ----------------------------------------------------------------------------
     @contextlib.contextmanager
@@ -94,6 +98,7 @@ class TestReadOnlyPaths(QmsHttpCommon):
             ("/my/complaints", self.complaint.name),
             ("/my/complaints/page/1?sortby=state", self.complaint.name),
             (f"/my/complaints/{self.complaint.id}", "Scratched"),
+            (f"/my/complaints/{self.complaint.id}/copy", "Scratched"),  # the customer's copy (issue #13.7)
             ("/my/complaints/new", self.order.name),
             (f"/my/complaints/new?order_id={self.order.id}", self.order.name),
         ]:
@@ -143,6 +148,14 @@ class TestReadOnlyPaths(QmsHttpCommon):
             (self.sales, "res.partner", "action_view_qms_plan_lines", self.customer.ids, True),
             (self.sales, "sale.order", "action_view_qms_complaints", self.order.ids, True),
             (self.sales, "sale.order", "action_record_qms_complaint", self.order.ids, True),
+            # issue #13: repeat counters, and slips recorded from a delivery or an invoice
+            (self.sales, "qms.complaint", "action_view_repeat_complaints", self.complaint.ids, True),
+            (self.sales, "qms.complaint", "action_view_picking", self.complaint.ids, True),
+            (self.sales, "qms.complaint", "action_view_invoice", self.complaint.ids, True),
+            (self.admin, "stock.picking", "action_view_qms_recorded_complaints", picking.ids, True),
+            (self.admin, "stock.picking", "action_record_qms_complaint", picking.ids, True),
+            (self.admin, "account.move", "action_view_qms_recorded_complaints", self.invoice.ids, True),
+            (self.admin, "account.move", "action_record_qms_complaint", self.invoice.ids, True),
         ]
 
     def test_marked_methods_read_only_over_json2(self):
