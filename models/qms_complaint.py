@@ -892,7 +892,7 @@ class QmsComplaint(models.Model):
         labels = dict(record._fields["verdict"]._description_selection(self.env))
         complaint.message_post(
             body=Markup("<p>%s</p>") % self.env._(
-                "Verdict on the answer: %(verdict)s. Satisfaction with the handling: %(score)s/5. %(comment)s",
+                "Customer's verdict: %(verdict)s. Satisfaction with the handling: %(score)s/5. %(comment)s",
                 verdict=labels[verdict], score=handling_score, comment=comment),
             author_id=partner.id, message_type="comment", subtype_xmlid="mail.mt_comment")
         # the steps are taken by the system on the customer's word: the chatter says whose

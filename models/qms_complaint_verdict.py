@@ -8,8 +8,8 @@ from .qms_input_limits import PLAIN_TEXT_MAX_CHARS, check_text_sizes
 # accept / reject, and every employee may create and write ratings, where a verdict is the
 # customer's word, written by the server once per answer.
 VERDICTS = [
-    ("accepted", "Accepted"),
-    ("rejected", "Not Accepted"),
+    ("accepted", "Answer Accepted"),
+    ("rejected", "Answer Not Accepted"),
 ]
 HANDLING_SCORES = (1, 2, 3, 4, 5)
 
