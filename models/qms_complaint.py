@@ -898,10 +898,15 @@ class QmsComplaint(models.Model):
         # the steps are taken by the system on the customer's word: the chatter says whose
         system = complaint.with_user(SUPERUSER_ID)
         if verdict == "accepted":
-            system.write({"customer_satisfied": "yes"})
+            # pre-filled for the verification; a judgement the management representative has
+            # already recorded stands (4.4.3 is theirs)
+            if not complaint.customer_satisfied:
+                system.write({"customer_satisfied": "yes"})
             return record
-        system.write({"customer_satisfied": "no", "verification_notes": self.env._(
-            "The customer did not accept the answer: %s", comment)})
+        notes = self.env._("The customer did not accept the answer: %s", comment)
+        # the customer's words first, then the management representative's notes so far, within the limit
+        system.write({"customer_satisfied": "no", "verification_notes": "\n".join(
+            filter(None, (notes, complaint.verification_notes)))[:PLAIN_TEXT_MAX_CHARS]})
         system.action_reconsider()
         complaint._schedule_review_activity(complaint._accountable(SUPERVISOR), self.env._(
             "The customer of %s did not accept the answer: follow up the reconsideration", complaint.name))

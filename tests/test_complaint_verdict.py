@@ -183,6 +183,12 @@ class TestComplaintVerdict(QmsHttpCommon):
         slip.with_user(self.mgmt_rep).action_reconsider()
         self.assertEqual((slip.state, slip.verdict_ids.verdict), ("action", "accepted"))
 
+    def test_accepted_verdict_does_not_overwrite_the_verification(self):
+        slip = self._answered()
+        slip.with_user(self.mgmt_rep).write({"customer_satisfied": "no", "verification_notes": "Cause not removed"})
+        slip.with_user(self.portal)._portal_give_verdict("accepted", 5)
+        self.assertEqual((slip.customer_satisfied, slip.customer_verdict), ("no", "accepted"))
+
 
 @tagged("post_install", "-at_install")
 class TestVerdictFigures(QmsHttpCommon):
