@@ -64,6 +64,7 @@
         "demo/res_users_demo.xml",
         "demo/qms_root_cause_demo.xml",
         "demo/qms_complaint_demo.xml",
+        "demo/qms_complaint_verdict_demo.xml",
         "demo/qms_service_demo.xml",
         "demo/qms_communication_demo.xml",
         "demo/qms_complaint_portal_demo.xml",

@@ -1,4 +1,5 @@
 import math
+from urllib.parse import urlencode
 
 from werkzeug.exceptions import NotFound
 
@@ -72,6 +73,9 @@ class QmsComplaintPortal(CustomerPortal):
             complaint_sudo = self._document_check_access("qms.complaint", complaint_id, access_token=access_token)
         except (AccessError, MissingError):
             return request.redirect("/my")
+        return self._render_qms_complaint(complaint_sudo, access_token, **kw)
+
+    def _render_qms_complaint(self, complaint_sudo, access_token, verdict_error=None, **kw):
         values = self._prepare_portal_layout_values()
         values.update({
             "complaint": complaint_sudo,
@@ -79,6 +83,11 @@ class QmsComplaintPortal(CustomerPortal):
             "actions": complaint_sudo._get_portal_action_summary(),
             "show_reply": complaint_sudo._portal_reply_visible(),
             "created": kw.get("created"),
+            # the customer's verdict on the answer (issue 13.5)
+            "verdict_refusal": complaint_sudo._portal_verdict_refusal(),
+            "verdict_error": verdict_error,
+            "verdict_given": kw.get("verdict_given"),
+            "access_token": access_token,
         })
         values = self._get_page_view_values(
             complaint_sudo, access_token, values, "my_qms_complaints_history", False, **kw)
@@ -94,6 +103,25 @@ class QmsComplaintPortal(CustomerPortal):
             raise NotFound() from None
         return self._show_report(model=complaint_sudo, report_type="pdf", download=download,
                                  report_ref="qms_customer.action_report_qms_complaint_customer")
+    # The customer's verdict on the answer (issue 13.5): a form on the slip's page, reached logged in
+    # or by the access token of the answer e-mail's link.
+    @http.route(["/my/complaints/<int:complaint_id>/verdict"], type="http", auth="public", website=True,
+                methods=["POST"])
+    def portal_qms_complaint_verdict(self, complaint_id, access_token=None, verdict=None, handling_score=None,
+                                     comment=None, **kw):
+        try:
+            complaint_sudo = self._document_check_access("qms.complaint", complaint_id, access_token=access_token)
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        try:
+            with request.env.cr.savepoint():  # a refusal leaves nothing behind
+                request.env["qms.complaint"].browse(complaint_sudo.id)._portal_give_verdict(
+                    verdict=verdict or "", handling_score=self._qms_form_id(handling_score),
+                    comment=self._qms_form_text(comment, PORTAL_TEXT_MAX_CHARS), access_token=access_token)
+        except (UserError, ValidationError, AccessError) as error:
+            return self._render_qms_complaint(complaint_sudo, access_token, verdict_error=error.args[0])
+        query = {"verdict_given": 1, **({"access_token": access_token} if access_token else {})}
+        return request.redirect(f"/my/complaints/{complaint_id}?{urlencode(query)}#verdict")
 
     @http.route(["/my/complaints/new"], type="http", auth="user", website=True, methods=["GET"], readonly=True)
     def portal_new_qms_complaint(self, order_id=None, **kw):

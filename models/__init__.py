@@ -9,6 +9,7 @@ from . import qms_root_cause
 from . import qms_corrective_action
 from . import qms_corrective_action_revision
 from . import qms_complaint_answer
+from . import qms_complaint_verdict
 from . import sale_order
 from . import ir_actions_report
 from . import ir_attachment

@@ -734,6 +734,8 @@ class QmsAnnualReport(models.Model):
             "cancelled": 0,
             "mean": self._mean(total or 0, count),
         }
+        # the customers' verdicts on the complaint answers and the handling (issue 13.5)
+        figures["handling"] = self._handling_verdict_figures(start, end)
         if not with_previous:
             return figures
         by_quarter = {quarter: (n, s) for quarter, n, s in Communication._read_group(
@@ -761,6 +763,24 @@ class QmsAnnualReport(models.Model):
         figures.update(self._requirement_themes(year))
         figures["previous"] = self._compute_satisfaction_figures(year - 1, with_previous=False)
         return figures
+
+    def _handling_verdict_figures(self, start, end):
+        """The customers' verdicts given in the year on the answers to their complaints: how many,
+        how many accepted the outcome, and their satisfaction with the handling (1-5). Grouped reads."""
+        Verdict = self.env["qms.complaint.verdict"].sudo().with_context(tz=self.tz)
+        domain = [("company_id", "=", self.company_id.id), ("date", ">=", start), ("date", "<", end)]
+        by_verdict = {verdict: (n, s) for verdict, n, s in Verdict._read_group(
+            domain, ["verdict"], ["__count", "handling_score:sum"])}
+        count = sum(n for n, _s in by_verdict.values())
+        accepted = by_verdict.get("accepted", (0, 0))[0]
+        return {
+            "verdicts": count,
+            "accepted": accepted,
+            "rejected": by_verdict.get("rejected", (0, 0))[0],
+            "accepted_pct": round(100.0 * accepted / count, 1) if count else None,
+            "mean": self._mean(sum(s for _n, s in by_verdict.values()), count),
+            "by_score": {str(score): n for score, n in Verdict._read_group(domain, ["handling_score"], ["__count"])},
+        }
 
     def _evaluation_statistics(self, start, end):
         """Evaluation surveys sent for the year's communications, and how many were answered."""
@@ -822,6 +842,18 @@ class QmsAnnualReport(models.Model):
                 [self.env._("Mean satisfaction (1-5)"), previous.get("mean"), figures.get("mean")],
             ],
         })
+        # the customers' verdicts on the complaint answers (issue 13.5)
+        handling, previous_handling = figures.get("handling", {}), previous.get("handling", {})
+        values["comparison"] += [
+            [self.env._("Verdicts on complaint answers"), previous_handling.get("verdicts", 0),
+             handling.get("verdicts", 0)],
+            [self.env._("Answers accepted (%)"), previous_handling.get("accepted_pct"), handling.get("accepted_pct")],
+            [self.env._("Mean satisfaction with complaint handling (1-5)"), previous_handling.get("mean"),
+             handling.get("mean")],
+        ]
+        values["handling"] = handling
+        values["handling_by_score"] = [[str(score), handling.get("by_score", {}).get(str(score), 0)]
+                                       for score in range(1, 6)]
         values["chart_quarter"] = self._svg_bar_chart([[row[0], row[2] or 0] for row in values["by_quarter"]])
         values["chart_score"] = self._svg_bar_chart(values["by_score"])
         return values

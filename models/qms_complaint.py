@@ -3,12 +3,13 @@ from datetime import timedelta
 from markupsafe import Markup, escape
 
 from odoo import SUPERUSER_ID, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
-from odoo.tools import SQL, email_normalize, format_date, html2plaintext, is_html_empty, plaintext2html
+from odoo.tools import SQL, consteq, email_normalize, format_date, html2plaintext, is_html_empty, plaintext2html
 from odoo.tools.mail import parse_contact_from_email
 from odoo.tools.mimetypes import guess_mimetype
 
+from .qms_complaint_verdict import HANDLING_SCORES, VERDICTS
 from .qms_input_guard import check_input
 from .qms_input_limits import (
     EARLIEST_DATE,
@@ -312,6 +313,18 @@ class QmsComplaint(models.Model):
     reply_date = fields.Datetime(string="Answered On", readonly=True, copy=False)
     answer_ids = fields.One2many("qms.complaint.answer", "complaint_id", string="Answers Given", readonly=True)
 
+    # --- 4.3.2 / 4.4.3 the customer's verdict on the answer and on the handling (issue 13.5) ----
+    verdict_ids = fields.One2many("qms.complaint.verdict", "complaint_id", string="Customer Verdicts", readonly=True)
+    customer_verdict = fields.Selection(
+        VERDICTS, string="Customer's Verdict", compute="_compute_customer_verdict", compute_sudo=True,
+        help="What the customer said on the portal of the answer last given: accepted, or not accepted (the slip "
+             "then went back to the departments).")
+    customer_handling_score = fields.Integer(
+        string="Satisfaction with the Handling", compute="_compute_customer_verdict", compute_sudo=True,
+        help="How satisfied the customer is with how the complaint was handled (1-5), given with the verdict.")
+    customer_verdict_comment = fields.Text(
+        string="Customer's Comment", compute="_compute_customer_verdict", compute_sudo=True)
+
     # --- 4.4.3 service verification, organised by the management representative -----------------
     verification_notes = fields.Text(copy=False)
     customer_satisfied = fields.Selection(
@@ -474,6 +487,14 @@ class QmsComplaint(models.Model):
             complaint.refund_move_count = len(sudo.refund_move_ids)
             complaint.remedy_picking_count = len(sudo.remedy_picking_ids)
             complaint.repair_count = len(sudo.repair_ids)
+
+    @api.depends("answer_ids.verdict_ids")
+    def _compute_customer_verdict(self):
+        for complaint in self:
+            verdict = complaint.answer_ids.sorted(lambda a: (a.date, a.id))[-1:].verdict_ids[:1]
+            complaint.customer_verdict = verdict.verdict
+            complaint.customer_handling_score = verdict.handling_score
+            complaint.customer_verdict_comment = verdict.comment
 
     @api.depends("company_id")
     def _compute_portal_share_actions(self):
@@ -807,6 +828,94 @@ class QmsComplaint(models.Model):
         slips = self.sudo().with_context(active_test=False).search(
             [("reply_date", "!=", False), ("answer_ids", "=", False)])
         self.env["qms.complaint.answer"].sudo().create([slip._prepare_answer_vals() for slip in slips])
+
+    # --- 4.3.2 the customer's verdict on the answer (issue 13.5) ----------------------------------
+    # Asked on the portal page of the slip (the answer e-mail links to it): does the customer accept
+    # the outcome, and how satisfied are they with how the complaint was handled (1-5, a comment).
+    # Not accepted: the slip goes back to the departments by the reconsideration step, and the
+    # Sales supervisor is told. Accepted: the management representative's verification finds the
+    # customer satisfied, pre-filled, and may still overrule it (4.4.3 is theirs).
+    def _portal_verdict_refusal(self):
+        """Why no verdict can be given on this slip now, or False."""
+        self.ensure_one()
+        complaint = self.sudo()
+        answer = complaint.answer_ids.sorted(lambda a: (a.date, a.id))[-1:]
+        if not answer or not complaint.reply_date:
+            return self.env._("%s has not been answered yet: there is no answer to give your verdict on.",
+                              complaint.name)
+        if answer.verdict_ids:
+            return self.env._("You already gave your verdict on our answer to %s.", complaint.name)
+        if complaint.state != "verification":
+            return self.env._("%s no longer waits for your verdict.", complaint.name)
+        return False
+
+    def _portal_verdict_partner(self, access_token=None):
+        """Who gives the verdict: the logged-in customer of the slip, or its contact when the page was
+        opened with the slip's access token (the link of the answer e-mail). Raises for anyone else."""
+        self.ensure_one()
+        user = self.env.user
+        complaint = self.sudo()
+        if not user.share:
+            raise UserError(self.env._(
+                "Only the customer gives their verdict on the answer; write what the customer said in the "
+                "service verification."))
+        if user._is_public():
+            if not (access_token and complaint.access_token and consteq(access_token, complaint.access_token)):
+                raise AccessError(self.env._("This link to %s is not valid.", complaint.name))
+            return complaint.customer_contact_id
+        if user.partner_id.commercial_partner_id != complaint.commercial_partner_id:
+            raise AccessError(self.env._("Complaint %s is not one of yours.", complaint.name))
+        return user.partner_id
+
+    def _portal_give_verdict(self, verdict, handling_score, comment="", access_token=None):
+        """Record the customer's verdict on the answer last given, from the portal (the controller
+        parses the form; everything is checked before anything is written).
+
+        :param str verdict: "accepted" or "rejected"
+        :param int handling_score: 1 to 5
+        :param str comment: plain text; required when the answer is not accepted
+        :param str access_token: the slip's token, when the page was opened without logging in
+        """
+        self.ensure_one()
+        partner = self._portal_verdict_partner(access_token)
+        refusal = self._portal_verdict_refusal()
+        if refusal:
+            raise UserError(refusal)
+        if verdict not in dict(VERDICTS):
+            raise ValidationError(self.env._("Say whether you accept our answer."))
+        if handling_score not in HANDLING_SCORES:
+            raise ValidationError(self.env._("Rate how your complaint was handled from 1 to 5."))
+        comment = (comment or "").strip()
+        if verdict == "rejected" and not comment:
+            raise ValidationError(self.env._("Tell us what is not satisfactory in our answer."))
+        complaint = self.sudo()
+        answer = complaint.answer_ids.sorted(lambda a: (a.date, a.id))[-1:]
+        record = self.env["qms.complaint.verdict"].sudo().create({
+            "complaint_id": complaint.id, "answer_id": answer.id, "partner_id": partner.id,
+            "date": fields.Datetime.now(), "verdict": verdict, "handling_score": handling_score,
+            "comment": comment or False})
+        labels = dict(record._fields["verdict"]._description_selection(self.env))
+        complaint.message_post(
+            body=Markup("<p>%s</p>") % self.env._(
+                "Customer's verdict: %(verdict)s. Satisfaction with the handling: %(score)s/5. %(comment)s",
+                verdict=labels[verdict], score=handling_score, comment=comment),
+            author_id=partner.id, message_type="comment", subtype_xmlid="mail.mt_comment")
+        # the steps are taken by the system on the customer's word: the chatter says whose
+        system = complaint.with_user(SUPERUSER_ID)
+        if verdict == "accepted":
+            # pre-filled for the verification; a judgement the management representative has
+            # already recorded stands (4.4.3 is theirs)
+            if not complaint.customer_satisfied:
+                system.write({"customer_satisfied": "yes"})
+            return record
+        notes = self.env._("The customer did not accept the answer: %s", comment)
+        # the customer's words first, then the management representative's notes so far, within the limit
+        system.write({"customer_satisfied": "no", "verification_notes": "\n".join(
+            filter(None, (notes, complaint.verification_notes)))[:PLAIN_TEXT_MAX_CHARS]})
+        system.action_reconsider()
+        complaint._schedule_review_activity(complaint._accountable(SUPERVISOR), self.env._(
+            "The customer of %s did not accept the answer: follow up the reconsideration", complaint.name))
+        return record
 
     def action_reconsider(self):
         """4.3.2 The result is not satisfactory: the departments reconsider. A slip the company is

@@ -18,6 +18,10 @@ class QmsComplaintAnswer(models.Model):
     user_id = fields.Many2one("res.users", string="Answered By", required=True, readonly=True)
     channel = fields.Selection(selection="_selection_channel", string="Channel", readonly=True)
     answer = fields.Html(string="Answer to the Customer", sanitize=True, readonly=True)
+    # the customer's verdict on this answer (one at most), given on the portal
+    verdict_ids = fields.One2many("qms.complaint.verdict", "answer_id", string="Verdict Given", readonly=True)
+    verdict = fields.Selection(related="verdict_ids.verdict", string="Customer's Verdict")
+    handling_score = fields.Integer(related="verdict_ids.handling_score", string="Satisfaction with the Handling")
 
     @api.model
     def _selection_channel(self):

@@ -46,3 +46,4 @@ from . import test_corrective_action_root_cause
 from . import test_suite_layout
 from . import test_complaint_repeat
 from . import test_complaint_customer_mail
+from . import test_complaint_verdict

@@ -36,6 +36,7 @@ MODELS = {
     "qms.corrective.action.revision": "Corrective action history",
     "qms.root.cause": "Root cause",
     "qms.complaint.answer": "Answer to the customer",
+    "qms.complaint.verdict": "Customer's verdict",
     "qms.annual.report": "Annual report",
     "qms.warranty.policy": "Three guarantees policy",
     "qms.service.request": "Service request",
@@ -76,6 +77,11 @@ qms.corrective.action.revision
 qms.root.cause
   cause          r--- r--- r--- r--- rwcu rwcu r--- ----
 qms.complaint.answer
+  by_employee    r--- ---- r--- r--- r--- r--- r--- ----
+  by_sales       ---- ---- r--- r--- r--- r--- r--- ----
+  at_action      ---- r--- r--- r--- r--- r--- r--- ----
+  other_customer ---- ---- r--- r--- r--- r--- r--- ----
+qms.complaint.verdict
   by_employee    r--- ---- r--- r--- r--- r--- r--- ----
   by_sales       ---- ---- r--- r--- r--- r--- r--- ----
   at_action      ---- r--- r--- r--- r--- r--- r--- ----
@@ -172,6 +178,11 @@ class TestAccessMatrix(QmsComplaintCommon):
                                     "verifying_department_id": cls.dep_quality.id})
         Revision = env["qms.corrective.action.revision"].sudo()
         Answer = env["qms.complaint.answer"].sudo()
+        answers = {
+            name: Answer.create({"complaint_id": slip.id, "date": "2030-05-02 10:00:00", "user_id": cls.sales.id,
+                                 "channel": "phone", "answer": "<p>Replaced.</p>"})
+            for name, slip in (("by_employee", by_employee), ("by_sales", by_sales), ("at_action", at_action),
+                               ("other_customer", other_customer))}
 
         Report = env["qms.annual.report"].sudo()
         approved = Report.create({"kind": "complaint", "year": 2031})
@@ -206,11 +217,12 @@ class TestAccessMatrix(QmsComplaintCommon):
                 "production": Revision.create({"action_id": production.id, "revision": 1}),
                 "sales_dept": Revision.create({"action_id": sales_dept.id, "revision": 1})},
             "qms.root.cause": {"cause": env["qms.root.cause"].sudo().create({"name": "Packing", "category": "method"})},
-            "qms.complaint.answer": {
-                name: Answer.create({"complaint_id": slip.id, "date": "2030-05-02 10:00:00", "user_id": cls.sales.id,
-                                     "channel": "phone", "answer": "<p>Replaced.</p>"})
-                for name, slip in (("by_employee", by_employee), ("by_sales", by_sales), ("at_action", at_action),
-                                   ("other_customer", other_customer))},
+            "qms.complaint.answer": answers,
+            "qms.complaint.verdict": {
+                name: env["qms.complaint.verdict"].sudo().create({
+                    "complaint_id": answer.complaint_id.id, "answer_id": answer.id, "partner_id": cls.customer.id,
+                    "date": "2030-05-03 10:00:00", "verdict": "accepted", "handling_score": 4})
+                for name, answer in answers.items()},
             "qms.annual.report": {"complaint": Report.create({"kind": "complaint", "year": 2030}),
                                   "approved": approved,
                                   "satisfaction": Report.create({"kind": "satisfaction", "year": 2030})},
