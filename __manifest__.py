@@ -7,7 +7,7 @@
     "author": "qms_customer developers",
     "website": "https://www.odoo.com/documentation/19.0/",
     "license": "LGPL-3",
-    "depends": ["sale_management", "hr", "mail", "repair", "survey", "portal"],
+    "depends": ["sale_management", "hr", "mail", "repair", "survey", "portal", "spreadsheet_dashboard"],
     "data": [
         # security
         "security/qms_customer_security.xml",
@@ -21,6 +21,7 @@
         "data/mail_template_data.xml",
         "data/mail_alias_data.xml",
         "data/survey_customer_evaluation_data.xml",
+        "data/spreadsheet_dashboard_data.xml",
         # views: one file per model of the addon, one per inherited model
         "views/qms_complaint_views.xml",
         "views/qms_corrective_action_views.xml",

@@ -47,3 +47,4 @@ from . import test_suite_layout
 from . import test_complaint_repeat
 from . import test_complaint_customer_mail
 from . import test_complaint_verdict
+from . import test_dashboard

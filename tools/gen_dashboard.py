@@ -1,0 +1,209 @@
+"""Write the Customer Processes dashboard of Odoo's Dashboards app (data/files/qms_customer_dashboard.json).
+
+Odoo Community cannot edit a dashboard in the browser, so the spreadsheet is described here: the
+filters, the figures (pivots on a hidden data sheet), the charts and the tables. Run it after a
+change and commit both files; tests/test_dashboard.py fails when the JSON is stale.
+
+    .venv/bin/python tools/gen_dashboard.py
+"""
+import json
+import pathlib
+import sys
+
+TARGET = pathlib.Path(__file__).resolve().parent.parent / "data" / "files" / "qms_customer_dashboard.json"
+
+# global filters: every figure is matched on its own date, company and customer fields
+PERIOD, COMPANY, CUSTOMER = "qms-filter-period", "qms-filter-company", "qms-filter-customer"
+GLOBAL_FILTERS = [
+    {"id": PERIOD, "type": "date", "label": "Period", "defaultValue": "this_year"},
+    {"id": COMPANY, "type": "relation", "label": "Company", "modelName": "res.company",
+     "defaultValueDisplayNames": []},
+    {"id": CUSTOMER, "type": "relation", "label": "Customer", "modelName": "res.partner",
+     "defaultValueDisplayNames": []},
+]
+# model -> (date field, its type, company field, customer field)
+MATCHING = {
+    "qms.complaint": ("received_date", "datetime", "company_id", "commercial_partner_id"),
+    "qms.corrective.action": ("complaint_id.received_date", "datetime", "company_id", "partner_id"),
+    "qms.communication": ("date", "datetime", "company_id", "commercial_partner_id"),
+    "qms.communication.plan.line": ("date_planned", "date", "company_id", "partner_id"),
+}
+OPEN_COMPLAINT = [["state", "not in", ["done", "cancel"]]]
+OPEN_ACTION = [["state", "not in", ["effective", "cancel"]]]
+
+
+def field_matching(model):
+    date, date_type, company, customer = MATCHING[model]
+    matching = {PERIOD: {"chain": date, "type": date_type, "offset": 0},
+                COMPANY: {"chain": company, "type": "many2one"}}
+    if customer:
+        matching[CUSTOMER] = {"chain": customer, "type": "many2one"}
+    return matching
+
+
+def pivot(pivot_id, name, model, measures, rows=(), domain=(), sort=None):
+    spec = {
+        "type": "ODOO", "id": pivot_id, "formulaId": pivot_id, "name": name, "model": model,
+        "domain": list(domain), "context": {}, "fieldMatching": field_matching(model),
+        "measures": [{"id": m, "fieldName": m} for m in measures],
+        "rows": [{"fieldName": r} for r in rows], "columns": [],
+    }
+    if sort:
+        spec["sortedColumn"] = {"measure": sort, "order": "desc", "domain": []}
+    return spec
+
+
+PIVOTS = [
+    pivot("1", "Complaints", "qms.complaint", ["__count", "days_to_close"]),
+    pivot("2", "Open complaints", "qms.complaint", ["__count"], domain=OPEN_COMPLAINT),
+    pivot("3", "Open corrective actions", "qms.corrective.action", ["__count"], domain=OPEN_ACTION),
+    pivot("4", "Satisfaction", "qms.communication", ["satisfaction_score"],
+          domain=[["satisfaction_score", ">", 0]]),
+    pivot("5", "Planned communications", "qms.communication.plan.line", ["__count"],
+          domain=[["state", "!=", "cancel"]]),
+    pivot("6", "Done communications", "qms.communication.plan.line", ["__count"],
+          domain=[["state", "=", "done"]]),
+    pivot("7", "Complaints by category", "qms.complaint", ["__count", "days_to_close"],
+          rows=["category"], sort="__count"),
+    pivot("8", "Cause categories", "qms.corrective.action", ["__count"],
+          rows=["cause_category"], domain=[["cause_category", "!=", False]], sort="__count"),
+]
+
+# key figures on the hidden data sheet: label, formula of the value
+KEY_FIGURES = [
+    ("KPI - Complaints", '=PIVOT.VALUE(1,"__count")'),
+    ("KPI - Open complaints", '=PIVOT.VALUE(2,"__count")'),
+    ("KPI - Mean days to close", '=ROUND(PIVOT.VALUE(1,"days_to_close"),1)'),
+    ("KPI - Open corrective actions", '=PIVOT.VALUE(3,"__count")'),
+    ("KPI - Mean satisfaction", '=ROUND(PIVOT.VALUE(4,"satisfaction_score"),2)'),
+    ("KPI - Communication plan done", '=IFERROR(PIVOT.VALUE(6,"__count")/PIVOT.VALUE(5,"__count"),0)'),
+]
+SCORECARDS = [  # title, data cell, background, format
+    ("Complaints", "Data!B1", "#EFF6FF"),
+    ("Open complaints", "Data!B2", "#FFF7ED"),
+    ("Mean days to close", "Data!B3", "#FFF7ED"),
+    ("Open corrective actions", "Data!B4", "#FFF7ED"),
+    ("Mean satisfaction (1-5)", "Data!B5", "#F0FDF4"),
+    ("Communication plan done", "Data!B6", "#F0FDF4"),
+]
+
+
+ROW_HEIGHT = 23  # the grid's default: a chart sits under the heading of its row
+
+
+def chart(chart_id, model, group_by, measure, mode, row, *, height=344, width=1000, x=0, title="",
+          domain=(), stacked=False, menu="qms_customer.qms_complaint_menu_analysis"):
+    chart_type = {"bar": "odoo_bar", "line": "odoo_line", "pie": "odoo_pie"}[mode]
+    data = {
+        "title": {"text": title}, "background": "#FFFFFF", "legendPosition": "top",
+        "metaData": {"groupBy": group_by, "measure": measure, "order": None, "resModel": model, "mode": mode},
+        "searchParams": {"comparison": None, "context": {}, "domain": list(domain), "groupBy": group_by,
+                         "orderBy": []},
+        "type": chart_type, "dataSets": [{} for _g in group_by], "verticalAxisPosition": "left",
+        "stacked": stacked, "chartId": chart_id, "fieldMatching": field_matching(model),
+    }
+    if mode == "line":
+        data.update(cumulatedStart=False, fillArea=True)
+    figure = {"id": chart_id, "width": width, "height": height, "tag": "chart", "data": data,
+              "offset": {"x": x, "y": (row - 1) * ROW_HEIGHT + 42}, "col": 0, "row": 0}
+    return figure, menu
+
+
+def scorecard(index, title, key, background):
+    chart_id = f"qms-kpi-{index}"
+    data = {"title": {"text": title, "bold": True, "color": "#434343"}, "type": "scorecard",
+            "background": background, "keyValue": key, "humanize": False, "chartId": chart_id,
+            "baselineColorDown": "#DC6965", "baselineColorUp": "#00A04A", "baselineMode": "difference"}
+    if index == 5:
+        data["format"] = "0%"
+    figure = {"id": chart_id, "width": 300, "height": 106, "tag": "chart", "data": data,
+              "offset": {"x": 10 + index % 3 * 310, "y": 12 + index // 3 * 116}, "col": 0, "row": 0}
+    return figure, "qms_customer.qms_complaint_menu_analysis"
+
+
+def link(title, model, view_type, group_by, measure=None, domain=()):
+    """A heading cell that opens the matching analysis, as core dashboards do."""
+    context = {"group_by": group_by}
+    if measure:
+        context.update(graph_measure=measure, pivot_measures=[measure])
+    action = {"viewType": view_type, "action": {
+        "domain": list(domain), "context": context, "modelName": model,
+        "views": [[False, "graph"], [False, "pivot"], [False, "list"], [False, "form"]]},
+        "threshold": 0, "name": title}
+    return f"[{title}](odoo://view/{json.dumps(action, separators=(',', ':'))})"
+
+
+def dashboard():
+    figures, menus = [], {}
+    for index, (title, key, background) in enumerate(SCORECARDS):
+        figure, menu = scorecard(index, title, key, background)
+        figures.append(figure)
+        menus[figure["id"]] = menu
+    charts = [
+        chart("qms-chart-month-category", "qms.complaint", ["received_date:month", "category"], "__count",
+              "bar", 12, stacked=True),
+        chart("qms-chart-satisfaction", "qms.communication", ["date:month"], "satisfaction_score", "line",
+              30, domain=[["satisfaction_score", ">", 0]], menu="qms_customer.qms_communication_satisfaction_menu"),
+        chart("qms-chart-plan", "qms.communication.plan.line", ["date_planned:month", "state"], "__count",
+              "bar", 48, stacked=True, menu="qms_customer.qms_communication_plan_line_menu"),
+        chart("qms-chart-state", "qms.complaint", ["state"], "__count", "pie", 84, width=480, height=330,
+              domain=OPEN_COMPLAINT),
+    ]
+    for figure, menu in charts:
+        figures.append(figure)
+        menus[figure["id"]] = menu
+    cells = {
+        "A12": link("Complaints by month and category", "qms.complaint", "graph",
+                   ["received_date:month", "category"]),
+        "A30": link("Customer satisfaction by month", "qms.communication", "graph", ["date:month"],
+                    "satisfaction_score", [["satisfaction_score", ">", 0]]),
+        "A48": link("Communication plan: planned and done", "qms.communication.plan.line", "graph",
+                    ["date_planned:month", "state"]),
+        "A66": link("Complaints by category", "qms.complaint", "pivot", ["category"]),
+        "A67": "=PIVOT(7)",
+        "E66": link("Corrective actions by cause category (Pareto)", "qms.corrective.action", "pivot",
+                    ["cause_category"]),
+        "E67": "=PIVOT(8)",
+        "A84": link("Open complaints by stage", "qms.complaint", "pivot", ["state"], domain=OPEN_COMPLAINT),
+    }
+    sheet = {
+        "id": "qms-sheet-dashboard", "name": "Dashboard", "colNumber": 8, "rowNumber": 110,
+        "rows": {}, "cols": {"0": {"size": 250}, "1": {"size": 90}, "2": {"size": 110}, "3": {"size": 40},
+                             "4": {"size": 250}, "5": {"size": 90}, "6": {"size": 90}},
+        "merges": [], "cells": cells,
+        "styles": dict.fromkeys(("A12", "A30", "A48", "A66", "E66", "A84"), 1),
+        "formats": {}, "borders": {}, "conditionalFormats": [], "dataValidationRules": [],
+        "figures": figures, "tables": [], "areGridLinesVisible": False, "isVisible": True,
+        "headerGroups": {"ROW": [], "COL": []}, "comments": {},
+    }
+    data_cells = {}
+    for row, (label, formula) in enumerate(KEY_FIGURES, start=1):
+        data_cells[f"A{row}"] = f'=_t("{label}")'
+        data_cells[f"B{row}"] = formula
+    data_sheet = {
+        "id": "qms-sheet-data", "name": "Data", "colNumber": 4, "rowNumber": 20, "rows": {}, "cols": {},
+        "merges": [], "cells": data_cells, "styles": {}, "formats": {"B6": 1}, "borders": {},
+        "conditionalFormats": [], "dataValidationRules": [], "figures": [], "tables": [],
+        "areGridLinesVisible": True, "isVisible": False, "headerGroups": {"ROW": [], "COL": []},
+        "comments": {},
+    }
+    return {
+        "version": "18.5.10", "sheets": [sheet, data_sheet],
+        "styles": {"1": {"textColor": "#01666b", "bold": True, "fontSize": 16}},
+        "formats": {"1": "0%"}, "borders": {}, "revisionId": "START_REVISION", "uniqueFigureIds": True,
+        "settings": {"locale": {"name": "English (US)", "code": "en_US", "thousandsSeparator": ",",
+                                "decimalSeparator": ".", "dateFormat": "mm/dd/yyyy", "timeFormat": "hh:mm:ss",
+                                "formulaArgSeparator": ",", "weekStart": 7}},
+        "pivots": {spec["id"]: spec for spec in PIVOTS}, "pivotNextId": len(PIVOTS) + 1,
+        "customTableStyles": {}, "globalFilters": GLOBAL_FILTERS, "lists": {}, "listNextId": 1,
+        "chartOdooMenusReferences": menus,
+    }
+
+
+def render():
+    return json.dumps(dashboard(), indent=2, ensure_ascii=False) + "\n"
+
+
+if __name__ == "__main__":
+    TARGET.write_text(render(), encoding="utf-8")
+    sys.stdout.write(f"written {TARGET}\n")
