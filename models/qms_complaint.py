@@ -127,7 +127,8 @@ GATES = {
     "correction": Gate(("quality_review", "action", "investigation", "reply"), ("correction",), group=QUALITY),
     "investigation": Gate(("investigation",), ("investigation_cause",), group=SALES),
     "reply": Gate(("action", "investigation", "reply"), ("reply_text", "reply_channel"), group=SALES),
-    "verification": Gate(("verification",), ("verification_notes", "customer_satisfied"), group=MGMT_REP),
+    "verification": Gate(("verification",), ("verification_notes", "customer_satisfied", "team_recognition"),
+                         group=MGMT_REP),
 }
 # What still moves on a closed or cancelled slip: the conversation with the customer.
 CLOSED_WRITABLE = ("access_token", "message_", "activity_")
@@ -313,6 +314,8 @@ class QmsComplaint(models.Model):
     verification_notes = fields.Text(copy=False)
     customer_satisfied = fields.Selection(
         [("yes", "Satisfied"), ("no", "Not Satisfied")], string="Customer Satisfied", copy=False)
+    team_recognition = fields.Text(
+        copy=False, help="Who solved the problem and how the company thanks them (8D, D8).")
     verified_by_id = fields.Many2one("res.users", string="Verified By", readonly=True, copy=False)
     verified_date = fields.Datetime(string="Verified On", readonly=True, copy=False)
 
