@@ -47,6 +47,7 @@
         "report/qms_minimal_layout.xml",
         "report/qms_complaint_reports.xml",
         "report/qms_complaint_templates.xml",
+        "report/qms_complaint_8d_templates.xml",
         "report/qms_corrective_action_templates.xml",
         "report/qms_customer_reports.xml",
         "report/qms_customer_visit_templates.xml",

@@ -128,7 +128,8 @@ GATES = {
     "correction": Gate(("quality_review", "action", "investigation", "reply"), ("correction",), group=QUALITY),
     "investigation": Gate(("investigation",), ("investigation_cause",), group=SALES),
     "reply": Gate(("action", "investigation", "reply"), ("reply_text", "reply_channel"), group=SALES),
-    "verification": Gate(("verification",), ("verification_notes", "customer_satisfied"), group=MGMT_REP),
+    "verification": Gate(("verification",), ("verification_notes", "customer_satisfied", "team_recognition"),
+                         group=MGMT_REP),
 }
 # Issue #13.7: a slip recorded from a delivery order or a customer invoice names it at intake.
 GATES["intake"] = GATES["intake"]._replace(fields=(*GATES["intake"].fields, "picking_id", "invoice_id"))
@@ -329,6 +330,8 @@ class QmsComplaint(models.Model):
     verification_notes = fields.Text(copy=False)
     customer_satisfied = fields.Selection(
         [("yes", "Satisfied"), ("no", "Not Satisfied")], string="Customer Satisfied", copy=False)
+    team_recognition = fields.Text(
+        copy=False, help="Who solved the problem and how the company thanks them (8D, D8).")
     verified_by_id = fields.Many2one("res.users", string="Verified By", readonly=True, copy=False)
     verified_date = fields.Datetime(string="Verified On", readonly=True, copy=False)
 

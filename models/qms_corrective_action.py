@@ -51,7 +51,7 @@ GATES = {
         department="responsible_department_id"),
     "schedule": Gate(("draft", "approved", "in_progress"), ("user_id", "date_deadline"),
                      department="responsible_department_id"),
-    "implementation": Gate(("approved", "in_progress"), ("implementation_notes",),
+    "implementation": Gate(("approved", "in_progress"), ("implementation_notes", "prevention_notes"),
                            department="implementing_department_id"),
     "verification": Gate(("implemented",), ("verification_notes",), department="verifying_department_id"),
 }
@@ -122,6 +122,11 @@ class QmsCorrectiveAction(models.Model):
         domain="[('share', '=', False)]")
     date_deadline = fields.Date(string="Due Date", required=True, tracking=True)
     implementation_notes = fields.Text()
+    # 8D, D7: what keeps the cause from coming back beyond this case
+    prevention_notes = fields.Text(
+        string="Prevention of Recurrence",
+        help="Documents, processes or products changed so that the cause cannot return, and the other "
+             "products or lines checked for the same cause (8D, D7).")
     verification_result = fields.Selection(
         [("effective", "Effective"), ("ineffective", "Not Effective")], readonly=True, copy=False)
     verification_notes = fields.Text()

@@ -48,3 +48,4 @@ from . import test_complaint_repeat
 from . import test_complaint_customer_mail
 from . import test_complaint_verdict
 from . import test_dashboard
+from . import test_8d_report
