@@ -65,7 +65,7 @@ class TestClusterTool(BaseCase):
 
     def test_arguments_refused(self):
         for argv in (["--clients", "0"], ["--clients", "51"], ["--seconds", "5"], ["--base-port", "80"],
-                     ["--base-port", "65530"], []):   # [] : no --template and no --print-config
+                     ["--base-port", "65530"], ["--capacity", "51"], []):   # [] : no --template and no --print-config
             with self.subTest(argv=argv), self.assertRaises(SystemExit):
                 self.tool.main(argv)
 

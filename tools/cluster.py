@@ -449,6 +449,15 @@ def run_load(cl, args, cfg):
     s0 = snapshot(cl, db)
     load = loadtest.phase(cfg, args.clients, args.seconds, server, client_cls=cls)
     s1 = snapshot(cl, db)
+    capacity_acks, capacity_failed = [], False
+    if args.capacity:
+        step("capacity through the balancer (tools/loadtest.py capacity): complaint and sale.order workflows")
+        capacity_failed = bool(loadtest.cmd_capacity(argparse.Namespace(
+            cfg=f"{cl.w}/cfg.json", out=f"{cl.w}/capacity.json", port=ports.balancer, clients=args.capacity,
+            seconds=10, base_seconds=10, budget=240, server_pgid=0)))
+        with open(f"{cl.w}/capacity.json", encoding="utf-8") as f:
+            capacity_acks = json.load(f)["acknowledged"]
+    s2 = snapshot(cl, db)
 
     step(f"fail-over: {args.clients} clients {args.seconds}s; SIGKILL Odoo server a at 1/3, "
          f"stop the standby at 2/3")
@@ -481,7 +490,9 @@ def run_load(cl, args, cfg):
     print("\nshare of the SQL statements of the database run on the standby (pg_stat_statements, "
           "pg_stat_database):")
     print(share_line(f"{args.clients} clients, all up", s0, s1))
-    print(share_line("fail-over: before the SIGKILL", s1, events["s_before_kill"]))
+    if args.capacity:
+        print(share_line("capacity steps (both workflows)", s1, s2))
+    print(share_line("fail-over: before the SIGKILL", s2, events["s_before_kill"]))
     print(share_line("fail-over: one Odoo host left", events["s_before_kill"], events["s_before_standby"]))
     after = dict(s3, standby=None)
     print(share_line("fail-over: standby stopped", events["s_before_standby"], after))
@@ -511,7 +522,8 @@ def run_load(cl, args, cfg):
 
     out = f"{cl.w}/out.json"
     with open(out, "w", encoding="utf-8") as f:
-        json.dump({"acknowledged": base.acknowledged + load.acknowledged + fail.acknowledged, "pgid": 0}, f)
+        json.dump({"acknowledged": base.acknowledged + load.acknowledged + capacity_acks + fail.acknowledged,
+                   "pgid": 0}, f)
     # a failure of a request that was in flight when a host or the standby went down is expected;
     # any other failure is not
     stray = [t for t, _ro, outcome in calls.rows if outcome in ("error", "502") and t >= t_start
@@ -521,7 +533,7 @@ def run_load(cl, args, cfg):
     bad_errors = base.errors + load.errors
     for err in (bad_errors + fail.errors)[:10]:
         print("ERROR", err)
-    return out, bool(bad_errors) or bool(stray) or not reads_after or not moved
+    return out, bool(bad_errors) or capacity_failed or bool(stray) or not reads_after or not moved
 
 
 def main(argv=None):
@@ -538,6 +550,8 @@ def main(argv=None):
     parser.add_argument("--addons-path", default="")
     parser.add_argument("--odoo", default="odoo")
     parser.add_argument("--haproxy", default="haproxy")
+    parser.add_argument("--capacity", type=int, default=0, metavar="MAX_CLIENTS",
+                        help="also measure both capacities through the balancer, up to this many clients")
     parser.add_argument("--keep-dir", action="store_true", help="keep the temporary directory (logs)")
     parser.add_argument("--print-config", metavar="DIR", help="write the configuration into DIR and start nothing")
     args = parser.parse_args(argv)
@@ -545,6 +559,8 @@ def main(argv=None):
         parser.error("--clients must be 1..50")
     if not 10 <= args.seconds <= 600 or not 5 <= args.base_seconds <= 120:
         parser.error("--seconds must be 10..600 and --base-seconds 5..120")
+    if not 0 <= args.capacity <= 50:
+        parser.error("--capacity must be 0..50")
     if not 1024 <= args.base_port <= 65500:
         parser.error("--base-port must be 1024..65500")
     if args.print_config:
