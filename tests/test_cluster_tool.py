@@ -55,6 +55,7 @@ class TestClusterTool(BaseCase):
         self.assertIn("http-check send meth GET uri /web/health ver HTTP/1.1 hdr Host 127.0.0.1", http_backend)
         self.assertIn("retry-on conn-failure\n", lb)
         self.assertIn("option redispatch", lb)
+        self.assertIn("timeout check 10s\n", lb)   # a busy host is slow, not down
         self.assertIn("listen_addresses = '127.0.0.1'", files["postgresql-primary.conf"])
         self.assertIn("port = 20010\n", files["postgresql-primary.conf"])
         haproxy = shutil.which("haproxy")

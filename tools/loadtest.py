@@ -95,19 +95,23 @@ class Client(threading.Thread):
         req = urllib.request.Request(url, data=json.dumps(params).encode(), method="POST", headers={
             "Authorization": f"bearer {self.cfg['keys'][login]}", "Content-Type": "application/json"})
         t0 = time.perf_counter()
+        self.outcome = "error"   # of the last call: ok, refused, down or error (read by tools/cluster.py)
         try:
             with urllib.request.urlopen(req, timeout=60) as resp:
                 body = json.loads(resp.read() or b"null")
             with self.stats.lock:
                 self.stats.latencies.append((time.perf_counter() - t0) * 1000)
+            self.outcome = "ok"
             return body
         except urllib.error.HTTPError as exc:
             text = exc.read().decode(errors="replace")
             with self.stats.lock:
                 if exc.code in (400, 403, 404, 422) and "odoo.exceptions" in text:
                     self.stats.refusals += 1   # a clear UserError/AccessError: a concurrent step won
+                    self.outcome = "refused"
                 elif exc.code in (502, 503) or self.server.restarting:
                     self.stats.unavailable += 1
+                    self.outcome = "down"
                 else:
                     self.stats.errors.append(f"{model}.{method} HTTP {exc.code}: {text[:300]}")
             return None
@@ -115,6 +119,7 @@ class Client(threading.Thread):
             with self.stats.lock:
                 if self.server.restarting:
                     self.stats.unavailable += 1
+                    self.outcome = "down"
                 else:
                     self.stats.errors.append(f"{model}.{method}: {exc}")
             time.sleep(0.2)
