@@ -605,8 +605,9 @@ def run(args):
         check = subprocess.run([sys.executable, loadtest.__file__, "check", "--conf", f"{workdir}/odoo-a.conf",
                                 "--db", args.db, "--out", out], capture_output=True, text=True, check=False)
         print(check.stdout + check.stderr[-2000:], end="")
+        # "ERROR: ..." alone on a line is PostgreSQL's message under an Odoo "bad query" line
         errors = [line for n in ("a", "b") for line in read_log(cl, n).splitlines()
-                  if " ERROR " in line or " CRITICAL " in line]
+                  if " ERROR " in line or " CRITICAL " in line or line.startswith("ERROR:")]
         print(f"Odoo logs: {len(errors)} ERROR/CRITICAL lines")
         for line in errors[:5]:
             line = line.rstrip()
