@@ -2,11 +2,15 @@
 
 Run through ``tools/loadtest`` (it builds the database, creates API keys and starts a multi-process
 server on 127.0.0.1). Subcommands: ``keys`` (API keys of the demo users, as JSON), ``run`` (the
-clients), ``check`` (every acknowledged complaint in the database exactly once, complete, and the
-integrity check of the addon).
+clients), ``capacity`` (clients raised step by step until the median latency doubles, for the
+complaint workflow and for Odoo's own quotation -> confirmation -> delivery of ``sale.order``),
+``check`` (every acknowledged complaint in the database exactly once, complete, and the integrity
+check of the addon). ``tools/cluster.py`` imports this module to drive the same clients through a
+load balancer.
 """
 import argparse
 import datetime
+import itertools
 import json
 import os
 import re
@@ -47,9 +51,25 @@ def cmd_keys(args):
     # a second company, numbered apart: half of the clients record their slips there
     company_b = env["res.company"].create({"name": "Load Test Company B"})
     env["res.users"].search([("login", "in", LOGINS)]).write({"company_ids": [(4, company_b.id)]})
+    # Odoo's own workflow for --capacity: a warehouse user who validates the deliveries of the
+    # orders the salesman confirms, and goods that are delivered without stock on hand
+    warehouse = env["res.users"].create({
+        "name": "Load Test Warehouse", "login": "loadtest_warehouse",
+        "group_ids": [(6, 0, [env.ref("base.group_user").id, env.ref("stock.group_stock_user").id])]})
+    keys["warehouse"] = env["res.users.apikeys"].with_user(warehouse)._generate(
+        None, "loadtest", datetime.datetime.now() + datetime.timedelta(days=1))
+    # no text message (SMS through IAP, or e-mail) to the customer on delivery from a load test;
+    # stock_sms's one-time question about it counts as answered, as a warehouse user answers it once
+    companies = env["res.company"].search([])
+    companies.write({"stock_text_confirmation": False})
+    if "has_received_warning_stock_sms" in companies._fields:
+        companies.write({"has_received_warning_stock_sms": True})
+    goods = env["product.product"].create({"name": "Load Test Goods", "type": "consu", "is_storable": False,
+                                           "sale_ok": True, "list_price": 10.0})
     env.cr.commit()
     env.cr.close()
-    print(json.dumps({"keys": keys, "partner": partner, "product": product, "company_b": company_b.id}))
+    print(json.dumps({"keys": keys, "partner": partner, "product": product, "company_b": company_b.id,
+                      "goods": goods.id}))
 
 
 # --- the clients --------------------------------------------------------------------------------
@@ -75,19 +95,23 @@ class Client(threading.Thread):
         req = urllib.request.Request(url, data=json.dumps(params).encode(), method="POST", headers={
             "Authorization": f"bearer {self.cfg['keys'][login]}", "Content-Type": "application/json"})
         t0 = time.perf_counter()
+        self.outcome = "error"   # of the last call: ok, refused, down or error (read by tools/cluster.py)
         try:
             with urllib.request.urlopen(req, timeout=60) as resp:
                 body = json.loads(resp.read() or b"null")
             with self.stats.lock:
                 self.stats.latencies.append((time.perf_counter() - t0) * 1000)
+            self.outcome = "ok"
             return body
         except urllib.error.HTTPError as exc:
             text = exc.read().decode(errors="replace")
             with self.stats.lock:
                 if exc.code in (400, 403, 404, 422) and "odoo.exceptions" in text:
                     self.stats.refusals += 1   # a clear UserError/AccessError: a concurrent step won
+                    self.outcome = "refused"
                 elif exc.code in (502, 503) or self.server.restarting:
                     self.stats.unavailable += 1
+                    self.outcome = "down"
                 else:
                     self.stats.errors.append(f"{model}.{method} HTTP {exc.code}: {text[:300]}")
             return None
@@ -95,6 +119,7 @@ class Client(threading.Thread):
             with self.stats.lock:
                 if self.server.restarting:
                     self.stats.unavailable += 1
+                    self.outcome = "down"
                 else:
                     self.stats.errors.append(f"{model}.{method}: {exc}")
             time.sleep(0.2)
@@ -143,6 +168,48 @@ class Client(threading.Thread):
                     self.stats.closed += 1
 
 
+SALE_LIST_SPEC = {"name": {}, "date_order": {}, "partner_id": {"fields": {"display_name": {}}},
+                  "user_id": {"fields": {"display_name": {}}}, "amount_total": {}, "state": {}}
+
+
+class SalesClient(Client):
+    """Odoo's own workflow through the same harness: the salesman records a quotation with two lines
+    and confirms it, the warehouse validates its delivery; the salesman's order list is read after
+    each step, as the complaint clients read the complaint list after each step."""
+
+    def __init__(self, n, cfg, stats, deadline, server):
+        super().__init__(n, cfg, stats, deadline, server)
+        self.company = None   # the main company's warehouse delivers
+
+    def run(self):
+        cfg, S = self.cfg, "sale.order"
+        while time.time() < self.deadline:
+            line = {"product_id": cfg["goods"], "product_uom_qty": 2}
+            ids = self.call("sales", S, "create", vals_list=[{
+                "partner_id": cfg["partner"], "order_line": [[0, 0, line], [0, 0, dict(line, product_uom_qty=1)]]}])
+            if not ids:
+                continue
+            self.call("sales", S, "web_search_read", domain=[], specification=SALE_LIST_SPEC, limit=80,
+                      count_limit=10001)
+            if self.call("sales", S, "action_confirm", ids=ids) is None:
+                continue
+            self.call("sales", S, "web_search_read", domain=[], specification=SALE_LIST_SPEC, limit=80,
+                      count_limit=10001)
+            pickings = self.call("warehouse", "stock.picking", "search", domain=[["sale_id", "in", ids]])
+            if not pickings:
+                continue
+            done = self.call("warehouse", "stock.picking", "button_validate", ids=pickings)
+            if done is not True and done is not None:
+                with self.stats.lock:
+                    self.stats.errors.append(f"stock.picking.button_validate returned a wizard: {str(done)[:200]}")
+                continue
+            self.call("sales", S, "web_search_read", domain=[], specification=SALE_LIST_SPEC, limit=80,
+                      count_limit=10001)
+            if done:
+                with self.stats.lock:
+                    self.stats.closed += 1
+
+
 class Server:
     """The Odoo server tools/loadtest started (its process group id is given); used by --kill."""
 
@@ -167,10 +234,10 @@ class Server:
         return self.pgid
 
 
-def phase(cfg, clients, seconds, server, kill=False):
+def phase(cfg, clients, seconds, server, kill=False, client_cls=Client):
     stats = Stats()
     deadline = time.time() + seconds
-    threads = [Client(n, cfg, stats, deadline, server) for n in range(clients)]
+    threads = [client_cls(n, cfg, stats, deadline, server) for n in range(clients)]
     for t in threads:
         t.start()
     if kill:
@@ -208,6 +275,69 @@ def cmd_run(args):
     for err in (base.errors + load.errors)[:10]:
         print("ERROR", err)
     return 1 if base.errors or load.errors else 0
+
+
+CAPACITY_STEPS = (2, 3, 4, 6, 8, 12, 16, 24, 32, 48)
+WORKFLOWS = (("complaint", Client), ("sale.order", SalesClient))
+
+
+def capacity_at(points, limit):
+    """Clients at which the median latency reaches ``limit``, by linear interpolation between the
+    last step below it and the first at or above it; ``(clients, reached)``. ``points``: (clients,
+    median ms) in increasing clients, the first being the unloaded one (1 client)."""
+    for (n0, m0), (n1, m1) in itertools.pairwise(points):
+        if m1 >= limit:
+            return (n0 + (limit - m0) / (m1 - m0) * (n1 - n0) if m1 > m0 else n1), True
+    return points[-1][0], False
+
+
+def cmd_capacity(args):
+    """Odoo's load-test definition of capacity: the load at which the median latency reaches 2x its
+    unloaded value. Both workflows run on the same server in the same run, alternating step by step
+    so that a change in the machine's background load hits both alike."""
+    cfg = json.load(open(args.cfg, encoding="utf-8"))  # noqa: SIM115
+    cfg["url"] = f"http://127.0.0.1:{args.port}"
+    server = argparse.Namespace(restarting=False)
+    stats_all, points, done = [], {}, {}
+    for _name, cls in WORKFLOWS:   # warm the workers (registry, caches) before the unloaded figure
+        phase(cfg, 2, 5, server, client_cls=cls)
+    for name, cls in WORKFLOWS:
+        s = phase(cfg, 1, args.base_seconds, server, client_cls=cls)
+        stats_all.append(s)
+        points[name] = [(1, statistics.median(s.latencies) if s.latencies else float("nan"))]
+        print(f"{name:<11} 1 client: p50 {points[name][0][1]:.0f} ms, {len(s.latencies)} requests (unloaded)",
+              flush=True)
+    deadline = time.time() + args.budget
+    for n in [n for n in CAPACITY_STEPS if n <= args.clients]:
+        for name, cls in WORKFLOWS:
+            if name in done:
+                continue
+            s = phase(cfg, n, args.seconds, server, client_cls=cls)
+            stats_all.append(s)
+            med = statistics.median(s.latencies) if s.latencies else float("inf")
+            points[name].append((n, med))
+            ratio = med / points[name][0][1]
+            print(f"{name:<11} {n:>2} clients: p50 {med:.0f} ms = {ratio:.2f}x unloaded, "
+                  f"p95 {pct(s.latencies, 95):.0f} ms, {len(s.latencies)} requests, {len(s.errors)} errors, "
+                  f"{s.closed} workflows done", flush=True)
+            if ratio >= 2:
+                done[name] = True
+        if len(done) == len(WORKFLOWS) or time.time() > deadline:
+            break
+    caps = {}
+    for name, _cls in WORKFLOWS:
+        cap, reached = capacity_at(points[name], 2 * points[name][0][1])
+        caps[name] = cap
+        print(f"capacity {name:<11}: {'' if reached else '>= '}{cap:.1f} clients "
+              f"(median 2x unloaded = {2 * points[name][0][1]:.0f} ms{'' if reached else ', not reached'})")
+    ratio = caps["complaint"] / caps["sale.order"]
+    print(f"capacity ratio complaint / sale.order = {ratio:.2f} (target >= 1.0): {'ok' if ratio >= 1 else 'MISSED'}")
+    acknowledged = [a for s in stats_all for a in s.acknowledged]
+    json.dump({"acknowledged": acknowledged, "pgid": args.server_pgid}, open(args.out, "w", encoding="utf-8"))  # noqa: SIM115
+    errors = [e for s in stats_all for e in s.errors]
+    for err in errors[:10]:
+        print("ERROR", err)
+    return 1 if errors else 0
 
 
 def cmd_check(args):
@@ -293,8 +423,17 @@ def main():
     p.add_argument("--kill", action="store_true")
     p.add_argument("--server-pgid", type=int, default=0)
     p.add_argument("--restart-cmd", default="")
+    p = sub.add_parser("capacity")
+    p.add_argument("--cfg", required=True)
+    p.add_argument("--out", required=True)
+    p.add_argument("--port", type=int, default=8074)
+    p.add_argument("--clients", type=int, default=32, help="the largest step")
+    p.add_argument("--seconds", type=int, default=10, help="length of each step")
+    p.add_argument("--base-seconds", type=int, default=10)
+    p.add_argument("--budget", type=int, default=240, help="no new step starts after this many seconds")
+    p.add_argument("--server-pgid", type=int, default=0)
     args = parser.parse_args()
-    sys.exit({"keys": cmd_keys, "run": cmd_run, "check": cmd_check}[args.cmd](args) or 0)
+    sys.exit({"keys": cmd_keys, "run": cmd_run, "capacity": cmd_capacity, "check": cmd_check}[args.cmd](args) or 0)
 
 
 if __name__ == "__main__":
