@@ -19,7 +19,8 @@ class QmsComplaint(models.Model):
 
     A slip repeats an earlier one of the same company when a product of its lines is the same (or
     of the same product category, a company setting), its complaint category is the same, and the
-    earlier slip was received within the look-back (company setting, in months) before it. Found
+    earlier slip was received within the look-back (company setting, in months) before it; the most
+    recent such slip with an action judged effective or waiting for its check is the one repeated. Found
     on create, on every path (form, portal, e-mail intake, /json/2), by one query per new slip
     whatever the number of slips (tools/bench)."""
 
@@ -55,7 +56,7 @@ class QmsComplaint(models.Model):
             if not action_ids:
                 continue
             actions = Action.browse(action_ids)
-            latest = actions[0]
+            latest = actions[0]  # the actions of one slip
             actions._flag_recurred(complaint)
             complaint.write({"recurrence_of_id": latest.complaint_id.id, "recurrence_action_id": latest.id})
             complaint.message_post(body=self.env._(
@@ -64,13 +65,17 @@ class QmsComplaint(models.Model):
                 slip=latest.complaint_id.name, action=latest.name))
 
     def _qms_recurred_action_ids(self):
-        """Ids of the earlier corrective actions this slip shows to have recurred, most recent slip
-        first: one query (the line index on product, the slip index on company, category, date)."""
+        """Ids of the corrective actions (judged effective or waiting for their check) of the most
+        recent earlier slip this slip repeats. One query: the slip index on (company, category,
+        reception date) is read backwards from this slip's date and stops at the first slip with such
+        an action and a line of the product (line index on product). The older slips' actions were
+        flagged when that slip was recorded, if they stood effective then: flagging the latest slip's
+        only keeps the writes and notifications of one recording bounded too."""
         self.ensure_one()
         products = self.line_ids.product_id
         company = self.company_id
-        if not products or not self.received_date:
-            return []
+        if not products or not self.received_date or not company.qms_recurrence_months:
+            return []  # no product to match, or the company switched the detection off (0 months)
         self.env["qms.complaint"].flush_model(["company_id", "category", "received_date"])
         self.env["qms.complaint.line"].flush_model(["complaint_id", "product_id"])
         self.env["qms.corrective.action"].flush_model(["complaint_id", "state"])
@@ -84,14 +89,18 @@ class QmsComplaint(models.Model):
             same_products = SQL("l.product_id IN %s", tuple(products.ids))
         since = self.received_date - relativedelta(months=company.qms_recurrence_months)
         self.env.cr.execute(SQL(
-            """SELECT a.id
-                 FROM qms_corrective_action a
-                 JOIN qms_complaint c ON c.id = a.complaint_id
+            """WITH latest AS (
+                   SELECT c.id FROM qms_complaint c
+                    WHERE c.company_id = %(company)s AND c.category = %(category)s AND c.id <> %(slip)s
+                      AND c.received_date >= %(since)s AND c.received_date <= %(until)s
+                      AND EXISTS (SELECT 1 FROM qms_corrective_action a
+                                   WHERE a.complaint_id = c.id AND a.state IN %(states)s)
+                      AND EXISTS (SELECT 1 FROM qms_complaint_line l WHERE l.complaint_id = c.id AND %(products)s)
+                 ORDER BY c.received_date DESC, c.id DESC
+                    LIMIT 1)
+               SELECT a.id FROM qms_corrective_action a JOIN latest ON latest.id = a.complaint_id
                 WHERE a.state IN %(states)s
-                  AND c.company_id = %(company)s AND c.category = %(category)s AND c.id <> %(slip)s
-                  AND c.received_date >= %(since)s AND c.received_date <= %(until)s
-                  AND EXISTS (SELECT 1 FROM qms_complaint_line l WHERE l.complaint_id = c.id AND %(products)s)
-             ORDER BY c.received_date DESC, c.id DESC, a.id""",
+             ORDER BY a.id""",
             states=RECURRENCE_ACTION_STATES, company=company.id, category=self.category, slip=self.id,
             since=since, until=self.received_date, products=same_products))
         return [row[0] for row in self.env.cr.fetchall()]

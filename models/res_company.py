@@ -26,7 +26,8 @@ class ResCompany(models.Model):
              "effective.")
     qms_recurrence_months = fields.Integer(
         string="Recurrence Look-Back (Months)", default=12,
-        help="A new complaint slip is a recurrence of an earlier one received within these months.")
+        help="A new complaint slip is a recurrence of an earlier one received within these months; 0 switches "
+             "the detection off.")
     qms_recurrence_match = fields.Selection([
         ("product", "Same Product"),
         ("category", "Same Product Category"),

@@ -114,8 +114,10 @@ class TestEffectivenessWindow(QmsHttpCommon):
             self.action.with_user(self.mgmt_rep).write({"recurred_date": False})
         # not effective, reconsidered: the new attempt is judged on its own window
         self.action.with_user(self.quality).verification_notes = "Came back on " + repeat.name
+        self.action.with_user(self.quality).effectiveness_evidence = "Looked fine at first"
         self.action.with_user(self.quality).action_verify_ineffective()
         self.action.with_user(self.production).action_revise()
+        self.assertFalse(self.action.effectiveness_evidence, "the evidence belongs to the attempt judged")
         self.action.with_user(self.production).why_2 = "Why was the guide skipped?"
         self.action.with_user(self.production).because_2 = "No check at final inspection."
         self._implement(self.action)

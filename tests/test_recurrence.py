@@ -9,7 +9,7 @@ from datetime import timedelta
 from dateutil.relativedelta import relativedelta
 
 from odoo import SUPERUSER_ID, fields
-from odoo.tests import new_test_user, tagged
+from odoo.tests import TransactionCase, new_test_user, tagged
 
 from .common import QmsHttpCommon
 
@@ -91,6 +91,9 @@ class TestRecurrence(QmsHttpCommon):
         self.assertFalse(self._slip().recurrence_of_id)
         self.env.company.qms_recurrence_months = 13
         self.assertEqual(self._slip().recurrence_of_id, self.earlier)
+        # 0 months: the company switched the detection off (even for a slip received the same second)
+        self.env.company.qms_recurrence_months = 0
+        self.assertFalse(self._slip(received_date=self.earlier.received_date).recurrence_of_id)
 
     def test_action_not_judged_effective(self):
         # an action approved but not implemented, and one judged not effective, are not "recurred"
@@ -181,11 +184,35 @@ class TestRecurrence(QmsHttpCommon):
                 return new._qms_recurred_action_ids()
 
         self.assertEqual(count_queries(), self.effective.ids)
-        # twelve more earlier slips with effective actions: still one query
-        for _i in range(12):
+        # twelve more earlier slips with actions waiting for their check: still one query, and the
+        # actions of the most recent slip only
+        for days in range(12):
             slip = self._to_action(self._complaint())
             slip.with_user(SUPERUSER_ID).with_context(install_mode=True).write(
-                {"received_date": fields.Datetime.now() - timedelta(days=10)})
+                {"received_date": fields.Datetime.now() - timedelta(days=20 - days)})
             action = self._add_action(slip)
             self._implement(action)
-        self.assertEqual(len(count_queries()), 13)
+        self.assertEqual(count_queries(), action.ids)
+
+
+@tagged("post_install", "-at_install")
+class TestRecurrenceDemo(TransactionCase):
+    """The demo tells the story: its last slip repeats the colour mismatch whose corrective action waits
+    for its effectiveness check, found by the install itself."""
+
+    def test_demo_recurred_action(self):
+        slip = self.env.ref("qms_customer.complaint_recurrence", raise_if_not_found=False)
+        if not slip:
+            self.skipTest("installed without demo data")
+        earlier = self.env.ref("qms_customer.complaint_verification")
+        action = self.env.ref("qms_customer.action_verification_1")
+        self.assertEqual((slip.recurrence_of_id, slip.recurrence_action_id), (earlier, action))
+        self.assertIn(slip, earlier.recurrence_ids)
+        self.assertTrue(action.recurred)
+        self.assertEqual((action.state, action.recurred_complaint_id), ("implemented", slip))
+        self.assertFalse(action.with_user(self.env.ref("qms_customer.user_quality")).can_verify_effective,
+                         "a recurrence in the window: not effective")
+        self.assertFalse(self.env.ref("qms_customer.action_done_1").recurred,
+                         "only the most recent earlier slip's actions are flagged")
+        notified = action.activity_ids.filtered(lambda a: "recurred" in (a.summary or "")).user_id
+        self.assertIn(self.env.ref("qms_customer.user_mgmt_rep"), notified)
