@@ -25,6 +25,7 @@
         # views: one file per model of the addon, one per inherited model
         "views/qms_complaint_views.xml",
         "views/qms_corrective_action_views.xml",
+        "views/qms_complaint_recurrence_views.xml",
         "views/qms_root_cause_views.xml",
         "views/qms_customer_requirement_views.xml",
         "views/qms_customer_visit_views.xml",

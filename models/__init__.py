@@ -8,6 +8,7 @@ from . import qms_complaint_line
 from . import qms_root_cause
 from . import qms_corrective_action
 from . import qms_corrective_action_revision
+from . import qms_complaint_recurrence
 from . import qms_complaint_answer
 from . import qms_complaint_verdict
 from . import sale_order

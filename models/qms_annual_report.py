@@ -369,8 +369,14 @@ class QmsAnnualReport(models.Model):
     def _action_statistics(self, complaint_domain):
         Action = self.env["qms.corrective.action"].sudo()
         domain = [("complaint_id", "any", complaint_domain), ("state", "!=", "cancel")]
-        stats = {"count": 0, "effective": 0, "effective_first_attempt": 0, "revised": 0, "earlier_attempts": 0}
-        for state, revision, count in Action._read_group(domain, ["state", "revision"], ["__count"]):
+        # the recurrence rate (issue 14): judged effective at the first attempt, recurred (the problem
+        # came back on a later slip, whatever the judgement), revised after an ineffective attempt. An
+        # action judged effective at its first attempt that recurred later counts in both: the first
+        # figure is what the verification found, the second what happened next.
+        stats = {"count": 0, "effective": 0, "effective_first_attempt": 0, "revised": 0, "earlier_attempts": 0,
+                 "recurred": 0}
+        groups = Action._read_group(domain, ["state", "revision", "recurred"], ["__count"])
+        for state, revision, recurred, count in groups:
             stats["count"] += count
             if state == "effective":
                 stats["effective"] += count
@@ -379,6 +385,9 @@ class QmsAnnualReport(models.Model):
             if revision > 1:
                 stats["revised"] += count
                 stats["earlier_attempts"] += count * (revision - 1)
+            if recurred:
+                stats["recurred"] += count
+        stats["recurred_pct"] = round(100.0 * stats["recurred"] / stats["count"], 1) if stats["count"] else None
         return stats
 
     # --- the procedure: submit (freeze), sign, present (STEPS) -------------------------------------

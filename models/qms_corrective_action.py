@@ -1,5 +1,8 @@
-from odoo import SUPERUSER_ID, api, fields, models
+from datetime import timedelta
+
+from odoo import SUPERUSER_ID, Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import format_date
 
 from .qms_input_guard import check_input
 from .qms_root_cause import CAUSE_CATEGORIES
@@ -18,6 +21,14 @@ ATTEMPT_FIELDS = (
 
 OPEN_SLIP_STATES = ("action", "investigation", "reply", "verification")
 
+# ISO 9001 §10.2: what the verifier records to show that the action removed the cause (data,
+# samples, customer feedback), in the verification gate.
+EVIDENCE_FIELDS = ("effectiveness_evidence", "effectiveness_attachment_ids")
+# The analysis a corrective action of a recurrence starts from: the earlier action's.
+ANALYSIS_FIELDS = ("cause_category", "cause_id", "root_cause", *WHY_FIELDS)
+# Recurrence (issue 14): written by the server when a new slip repeats this action's slip.
+RECURRENCE_FIELDS = ("recurred", "recurred_date", "recurred_complaint_id")
+
 # Clause 4.3.2, the transition table of a corrective action: approve → carry out → verify; not
 # effective → reconsider (a new revision). Each action is verified on its own, whatever the answer
 # to the customer.
@@ -30,7 +41,7 @@ STEPS = {
                         then="_after_implemented"),
     "verify_effective": Step(("implemented",), "effective", department="verifying_department_id",
                              stamp=("verified_by_id", "verified_date"), values={"verification_result": "effective"},
-                             check="_check_slip_open", then="_after_verify"),
+                             check="_check_can_verify_effective", then="_after_verify"),
     "verify_ineffective": Step(("implemented",), "ineffective", department="verifying_department_id",
                                stamp=("verified_by_id", "verified_date"),
                                values={"verification_result": "ineffective"},
@@ -53,7 +64,8 @@ GATES = {
                      department="responsible_department_id"),
     "implementation": Gate(("approved", "in_progress"), ("implementation_notes", "prevention_notes"),
                            department="implementing_department_id"),
-    "verification": Gate(("implemented",), ("verification_notes",), department="verifying_department_id"),
+    "verification": Gate(("implemented",), ("verification_notes", *EVIDENCE_FIELDS),
+                         department="verifying_department_id"),
 }
 
 class QmsCorrectiveAction(models.Model):
@@ -70,6 +82,7 @@ class QmsCorrectiveAction(models.Model):
     _qms_gates = GATES
     _qms_fixed_fields = ("name", "complaint_id")
     _qms_server_fields = ("revision", "revision_ids")
+    _qms_server_fields += RECURRENCE_FIELDS  # issue 14: the recurrence is found by the server
 
     name = fields.Char(string="Number", readonly=True, copy=False, default="/", index="trigram")
     complaint_id = fields.Many2one(
@@ -150,6 +163,26 @@ class QmsCorrectiveAction(models.Model):
     can_edit_implementation = fields.Boolean(compute="_compute_can_edit_gates")
     can_edit_verification = fields.Boolean(compute="_compute_can_edit_gates")
 
+    # --- ISO 9001 §10.2: the effectiveness window, its evidence, and recurrence (issue 14) -------
+    effectiveness_due_date = fields.Date(
+        string="Effectiveness Check On", compute="_compute_effectiveness_due_date", store=True, copy=False,
+        help="End of the effectiveness window: the implementation date plus the days the company's settings "
+             "give the complaint's severity. The action is judged effective from this date on, if the "
+             "problem has not recurred.")
+    in_effectiveness_window = fields.Boolean(compute="_compute_in_effectiveness_window")
+    effectiveness_evidence = fields.Text(
+        copy=False, help="What shows that the action removed the cause: data, samples checked, customer feedback.")
+    effectiveness_attachment_ids = fields.Many2many(
+        "ir.attachment", "qms_corrective_action_evidence_rel", "action_id", "attachment_id",
+        string="Evidence Files", copy=False)
+    recurred = fields.Boolean(
+        readonly=True, copy=False, tracking=True, index=True,
+        help="The same problem came back on a later complaint slip (same product or product category and "
+             "complaint category, within the look-back) after this action was implemented.")
+    recurred_date = fields.Datetime(string="Recurred On", readonly=True, copy=False)
+    recurred_complaint_id = fields.Many2one(
+        "qms.complaint", string="Recurred In", readonly=True, copy=False, tracking=True, index="btree_not_null")
+
     @api.model
     def _default_responsible_department(self):
         complaint = self.env["qms.complaint"].browse(self.env.context.get("default_complaint_id"))
@@ -223,11 +256,11 @@ class QmsCorrectiveAction(models.Model):
         if any(action.state != "draft" or action.revision > 1 for action in self):
             raise UserError(self.env._("Only a corrective action that was never approved can be deleted."))
 
-    def _schedule_for_department(self, department, summary):
+    def _schedule_for_department(self, department, summary, date_deadline=None):
         users = department.sudo().manager_id.user_id or self.user_id
         for user in users:
             self.activity_schedule(
-                "qms_customer.mail_activity_type_qms_action", date_deadline=self.date_deadline,
+                "qms_customer.mail_activity_type_qms_action", date_deadline=date_deadline or self.date_deadline,
                 summary=summary, user_id=user.id)
 
     def _close_action_activities(self, feedback):
@@ -294,8 +327,10 @@ class QmsCorrectiveAction(models.Model):
 
     def _after_implemented(self):
         self._close_action_activities(self.env._("Implemented"))
+        # the check is planned for the end of the effectiveness window (ISO 9001 §10.2)
         self._schedule_for_department(
-            self.verifying_department_id, self.env._("Verify corrective action %s", self.name))
+            self.verifying_department_id, self.env._("Verify corrective action %s", self.name),
+            date_deadline=self.effectiveness_due_date)
         # the department's members may not write the slip: its stage follows from their step
         self.complaint_id._on_actions_implemented()
 
@@ -328,7 +363,9 @@ class QmsCorrectiveAction(models.Model):
     def _prepare_revise_vals(self):
         # the attempt goes to the history (which no one else writes) before the action is reset
         self.env["qms.corrective.action.revision"].sudo().create(self._prepare_revision_vals())
-        return {"revision": self.revision + 1, "implementation_notes": False, "verification_notes": False}
+        return {"revision": self.revision + 1, "implementation_notes": False, "verification_notes": False,
+                # the evidence belongs to the attempt judged: the new attempt gathers its own
+                "effectiveness_evidence": False, "effectiveness_attachment_ids": [Command.clear()]}
 
     def _after_revise(self):
         self._close_action_activities(self.env._("Revised"))
@@ -345,4 +382,104 @@ class QmsCorrectiveAction(models.Model):
                 for name in ATTEMPT_FIELDS}
         vals.update(action_id=self.id, revision=self.revision, verification_result=self.verification_result)
         return vals
+
+    # ==========================================================================================
+    # ISO 9001 §10.2 (issue 14): the effectiveness window, its evidence, and recurrence.
+    # ==========================================================================================
+    @api.depends("implemented_date")
+    def _compute_effectiveness_due_date(self):
+        # the window is fixed when the action is implemented: changing the settings later does not
+        # move the checks already planned (the settings are read, not depended on)
+        for action in self:
+            if not action.implemented_date:
+                action.effectiveness_due_date = False
+                continue
+            days = action.company_id._qms_effectiveness_days(action.complaint_id.severity)
+            action.effectiveness_due_date = action.implemented_date.date() + timedelta(days=days)
+
+    @api.depends_context("tz")
+    @api.depends("effectiveness_due_date", "state")
+    def _compute_in_effectiveness_window(self):
+        today = fields.Date.context_today(self)
+        for action in self:
+            action.in_effectiveness_window = (action.state == "implemented" and bool(action.effectiveness_due_date)
+                                              and today < action.effectiveness_due_date)
+
+    @api.depends_context("uid", "tz")
+    def _compute_can_steps(self):
+        # the button shows when the step can be taken: not inside the window, nor after a recurrence
+        super()._compute_can_steps()
+        for action in self:
+            if action.can_verify_effective and (action.in_effectiveness_window
+                                                or action._recurred_since_implemented()):
+                action.can_verify_effective = False
+
+    def _recurred_since_implemented(self):
+        """The problem came back on a later slip since this attempt was implemented."""
+        self.ensure_one()
+        return bool(self.recurred and self.recurred_date and self.implemented_date
+                    and self.recurred_date >= self.implemented_date)
+
+    def _check_can_verify_effective(self, vals):
+        self._check_slip_open(vals)
+        if self.in_effectiveness_window:
+            raise UserError(self.env._(
+                "%(action)s is in its effectiveness window until %(date)s: its effectiveness is judged after "
+                "that date.", action=self.name, date=format_date(self.env, self.effectiveness_due_date)))
+        if self._recurred_since_implemented():
+            raise UserError(self.env._(
+                "The problem of %(action)s recurred in %(slip)s after the action was implemented: it cannot be "
+                "judged effective; judge it not effective and reconsider it.",
+                action=self.name, slip=self.recurred_complaint_id.sudo().display_name))
+        if not (self.effectiveness_evidence or "").strip():
+            raise UserError(self.env._(
+                "Record the evidence that %s removed the cause (data, samples, customer feedback) before "
+                "judging it effective.", self.name))
+
+    @api.model
+    def default_get(self, fields):
+        # a corrective action of a recurrence starts from the earlier action's analysis (the form)
+        defaults = super().default_get(fields)
+        complaint_id = defaults.get("complaint_id") or self.env.context.get("default_complaint_id")
+        defaults.update({name: value for name, value in self._recurrence_analysis(complaint_id).items()
+                         if name in fields and name not in defaults})
+        return defaults
+
+    def _add_missing_default_values(self, values):
+        # ... and on every other path of create (/json/2, a one2many command from the slip)
+        values = super()._add_missing_default_values(values)
+        for name, value in self._recurrence_analysis(values.get("complaint_id")).items():
+            values.setdefault(name, value)
+        return values
+
+    @api.model
+    def _recurrence_analysis(self, complaint_id):
+        """{field: value} of the analysis of the earlier action that the slip ``complaint_id`` repeats."""
+        complaint = self.env["qms.complaint"].sudo().browse(complaint_id if isinstance(complaint_id, int) else None)
+        earlier = complaint.exists().recurrence_action_id
+        if not earlier:
+            return {}
+        return {name: earlier[name].id if isinstance(earlier[name], models.BaseModel) else earlier[name]
+                for name in ANALYSIS_FIELDS if earlier[name]}
+
+    def _flag_recurred(self, complaint):
+        """The problem of these actions came back on ``complaint``: flag them (tracked) and give the
+        management representative and the responsible department an activity each, once per person."""
+        # an action already flagged since its (last) implementation is not flagged nor notified again
+        actions = self.sudo().filtered(lambda action: not action._recurred_since_implemented())
+        if not actions:
+            return
+        actions.write({"recurred": True, "recurred_date": fields.Datetime.now(), "recurred_complaint_id": complaint.id})
+        mgmt_rep = complaint._accountable("qms_customer.group_qms_management_representative")
+        for action in actions:
+            users = mgmt_rep | action.responsible_department_id.manager_id.user_id
+            summary = self.env._("%(action)s: the problem recurred in %(slip)s", action=action.name,
+                                 slip=complaint.name)
+            note = self.env._(
+                "Complaint slip %(slip)s repeats %(earlier)s (same product and complaint category): review whether "
+                "the corrective action removed the cause (clause 4.3.2).", slip=complaint.name,
+                earlier=action.complaint_id.name)
+            for user in users:
+                action.activity_schedule("qms_customer.mail_activity_type_qms_action", summary=summary, note=note,
+                                         user_id=user.id, date_deadline=fields.Date.context_today(action))
 

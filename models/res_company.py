@@ -14,6 +14,37 @@ class ResCompany(models.Model):
     qms_complaint_close_days = fields.Integer(
         string="Days to Close a Complaint", default=30,
         help="Target number of days between receiving a complaint and closing it.")
+    # --- ISO 9001 §10.2, clause 4.3.2: the effectiveness window and recurrence detection (issue 14)
+    qms_effectiveness_days_minor = fields.Integer(
+        string="Effectiveness Window, Minor (Days)", default=30,
+        help="Days an implemented corrective action of a minor complaint waits before it may be judged effective.")
+    qms_effectiveness_days_major = fields.Integer(
+        string="Effectiveness Window, Major (Days)", default=30,
+        help="Days an implemented corrective action of a major complaint waits before it may be judged effective.")
+    qms_effectiveness_days_critical = fields.Integer(
+        string="Effectiveness Window, Critical (Days)", default=30,
+        help="Days an implemented corrective action of a critical complaint waits before it may be judged "
+             "effective.")
+    qms_recurrence_months = fields.Integer(
+        string="Recurrence Look-Back (Months)", default=12,
+        help="A new complaint slip is a recurrence of an earlier one received within these months; 0 switches "
+             "the detection off.")
+    qms_recurrence_match = fields.Selection([
+        ("product", "Same Product"),
+        ("category", "Same Product Category"),
+    ], string="Recurrence Matched On", default="product", required=True,
+        help="A new slip repeats an earlier one when a product of its lines is the same (or of the same "
+             "product category) and the complaint category is the same.")
+
+    _qms_effectiveness_days_positive = models.Constraint(
+        "CHECK(qms_effectiveness_days_minor >= 0 AND qms_effectiveness_days_major >= 0 "
+        "AND qms_effectiveness_days_critical >= 0 AND qms_recurrence_months >= 0)",
+        "The effectiveness windows and the recurrence look-back cannot be negative.")
+
+    def _qms_effectiveness_days(self, severity):
+        """The effectiveness window of a corrective action, in days, for a slip of ``severity``."""
+        self.ensure_one()
+        return self[f"qms_effectiveness_days_{severity or 'minor'}"] or 0
     qms_annual_report_doc_code = fields.Char(string="Annual Report Form Code", default="QR-8.2-03")
     qms_service_doc_code = fields.Char(string="Service Acceptance Form Code", default="QR-8.2-04")
     qms_visit_doc_code = fields.Char(string="Customer Visit Record Form Code", default="QR-8.2-05")

@@ -9,6 +9,12 @@ class ResConfigSettings(models.TransientModel):
     qms_doc_edition = fields.Char(related="company_id.qms_doc_edition", readonly=False)
     qms_doc_revision = fields.Char(related="company_id.qms_doc_revision", readonly=False)
     qms_complaint_close_days = fields.Integer(related="company_id.qms_complaint_close_days", readonly=False)
+    qms_effectiveness_days_minor = fields.Integer(related="company_id.qms_effectiveness_days_minor", readonly=False)
+    qms_effectiveness_days_major = fields.Integer(related="company_id.qms_effectiveness_days_major", readonly=False)
+    qms_effectiveness_days_critical = fields.Integer(
+        related="company_id.qms_effectiveness_days_critical", readonly=False)
+    qms_recurrence_months = fields.Integer(related="company_id.qms_recurrence_months", readonly=False)
+    qms_recurrence_match = fields.Selection(related="company_id.qms_recurrence_match", readonly=False)
     qms_annual_report_doc_code = fields.Char(related="company_id.qms_annual_report_doc_code", readonly=False)
     qms_service_doc_code = fields.Char(related="company_id.qms_service_doc_code", readonly=False)
     qms_visit_doc_code = fields.Char(related="company_id.qms_visit_doc_code", readonly=False)

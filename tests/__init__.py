@@ -43,6 +43,8 @@ from . import test_screens
 from . import test_report_formats
 from . import test_readonly
 from . import test_corrective_action_root_cause
+from . import test_corrective_action_effectiveness
+from . import test_recurrence
 from . import test_suite_layout
 from . import test_complaint_repeat
 from . import test_complaint_customer_mail

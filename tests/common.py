@@ -5,6 +5,9 @@ from pathlib import Path
 
 from odoo.tests import HttpCase, TransactionCase, new_test_user
 
+EFFECTIVENESS_WINDOW_FIELDS = (
+    "qms_effectiveness_days_minor", "qms_effectiveness_days_major", "qms_effectiveness_days_critical")
+
 
 class QmsCommon(TransactionCase):
     """Users for each role of the procedure, in their departments."""
@@ -30,6 +33,9 @@ class QmsCommon(TransactionCase):
         # one accountable person per gate (Settings); without it the demo users would be the first
         cls.env.company.write({"qms_supervisor_user_id": cls.supervisor.id, "qms_quality_user_id": cls.quality.id,
                                "qms_mgmt_rep_user_id": cls.mgmt_rep.id})
+        # the procedure's tests judge an action right after it is implemented: no effectiveness window
+        # here (tests/test_corrective_action_effectiveness.py sets one)
+        cls.env.company.write(dict.fromkeys(EFFECTIVENESS_WINDOW_FIELDS, 0))
 
     @classmethod
     def _confirmed_order(cls, partner, lines, **vals):
@@ -119,6 +125,8 @@ class QmsComplaintCommon(QmsCommon):
         action.with_user(self.production).action_start()
         action.with_user(self.production).implementation_notes = "Foam corners in the packing instruction"
         action.with_user(self.production).action_implemented()
+        # the verifying department's evidence (ISO 9001 §10.2), which judging it effective needs
+        action.with_user(self.quality).effectiveness_evidence = "No damage in the next ten deliveries"
 
     def _reply(self, complaint, channel="phone"):
         complaint.with_user(self.sales).write({"reply_text": "<p>We replace the desks.</p>", "reply_channel": channel})

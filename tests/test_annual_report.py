@@ -116,8 +116,10 @@ class TestAnnualReport(QmsCommon):
         self.assertEqual(f["closed_on_time_pct"], 75.0)
         # c3 is at corrective action, c5 was closed only in January of the next year
         self.assertEqual(f["open_at_year_end"], 2)
+        # c3 repeats c1 (the pump, a product complaint, within the twelve months' look-back): c1's
+        # action, judged effective at the first attempt, recurred
         self.assertEqual(f["actions"], {"count": 2, "effective": 1, "effective_first_attempt": 1,
-                                        "revised": 1, "earlier_attempts": 1})
+                                        "revised": 1, "earlier_attempts": 1, "recurred": 1, "recurred_pct": 50.0})
         prev = f["previous"]
         self.assertEqual((prev["year"], prev["total"], prev["cancelled"], prev["closed"], prev["days_mean"],
                           prev["open_at_year_end"], prev["company_responsible"]), (2023, 2, 1, 1, 10.0, 1, 1))

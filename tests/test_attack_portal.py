@@ -330,6 +330,7 @@ class TestClosedSlipContent(QmsAttackPortalCommon):
         cls.slip.with_user(cls.sales).write({"reply_text": "<p>We replace the desks.</p>", "reply_channel": "phone"})
         cls.slip.with_user(cls.sales).action_reply()
         cls.action.with_user(cls.quality).verification_notes = "No damage since."
+        cls.action.with_user(cls.quality).effectiveness_evidence = "Ten deliveries checked."
         cls.action.with_user(cls.quality).action_verify_effective()
         cls.slip.with_user(cls.mgmt_rep).write({"verification_notes": "Checked.", "customer_satisfied": "yes"})
         cls.slip.with_user(cls.mgmt_rep).action_close()

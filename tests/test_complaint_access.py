@@ -98,6 +98,7 @@ class TestComplaintAccess(QmsComplaintCommon):
         self._reply(complaint)
         with self.assertRaises(AccessError):
             action.with_user(self.production).action_verify_effective()
+        action.with_user(self.quality).effectiveness_evidence = "Ten deliveries checked."
         action.with_user(self.quality).action_verify_effective()
         with self.assertRaises(AccessError):  # the verification is the management representative's
             complaint.with_user(self.sales).write({"verification_notes": "ok", "customer_satisfied": "yes"})

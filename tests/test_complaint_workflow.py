@@ -57,6 +57,7 @@ class TestComplaintWorkflow(QmsComplaintCommon):
         self.assertTrue(sent, "the e-mail answer is posted from the template")
         self.assertIn(self.contact, sent.partner_ids)
 
+        action.with_user(self.quality).effectiveness_evidence = "Ten deliveries checked."
         action.with_user(self.quality).action_verify_effective()
         self.assertEqual(action.state, "effective")
         complaint.with_user(self.mgmt_rep).write({

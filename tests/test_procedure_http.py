@@ -45,6 +45,7 @@ class TestProcedureOverHttp(QmsHttpCommon):
         self.call(self.d_mgmt_rep, "action_approve", action)
         self.call(self.d_production, "write", action, vals={"implementation_notes": f"{action.description}: done"})
         self.call(self.d_production, "action_implemented", action)
+        self.call(self.d_quality, "write", action, vals={"effectiveness_evidence": "Ten deliveries checked."})
 
     def test_company_responsible_with_an_ineffective_action_revised(self):
         slip = self._recorded()
@@ -70,6 +71,7 @@ class TestProcedureOverHttp(QmsHttpCommon):
         self.call(self.d_mgmt_rep, "action_approve", stacking)
         self.call(self.d_production, "write", stacking, vals={"implementation_notes": "Spacers in use"})
         self.call(self.d_production, "action_implemented", stacking)
+        self.call(self.d_quality, "write", stacking, vals={"effectiveness_evidence": "Spacers checked."})
         self.call(self.d_quality, "action_verify_effective", stacking)
         self.call(self.d_mgmt_rep, "write", slip, vals={"verification_notes": "Checked", "customer_satisfied": "yes"})
         self.call(self.d_mgmt_rep, "action_close", slip)

@@ -107,9 +107,9 @@ def fill(env, size, salesman):
     """, (products, len(products), last))
     cr.execute("""
         INSERT INTO qms_corrective_action (name, complaint_id, company_id, partner_id, state, description,
-            responsible_department_id, implementing_department_id, verifying_department_id, user_id,
+            action_type, responsible_department_id, implementing_department_id, verifying_department_id, user_id,
             date_deadline, revision, create_uid, create_date, write_uid, write_date)
-        SELECT 'BCA/' || c.id, c.id, c.company_id, c.partner_id, 'draft', 'Bench corrective action',
+        SELECT 'BCA/' || c.id, c.id, c.company_id, c.partner_id, 'draft', 'Bench corrective action', 'corrective',
                %s, %s, %s, 1, (c.received_date + interval '20 days')::date, 1, 1, c.create_date, 1, c.create_date
         FROM qms_complaint c WHERE c.id > %s AND c.state = 'action'
     """, (dep_prod, dep_prod, dep_quality, last))
@@ -200,7 +200,7 @@ def run(args):
             peers(env, row, notes, first, vals, spec_c)
 
         # 2. the list, its rule overhead and the pivot, at each size
-        pivot = {}
+        pivot, recording = {}, {}
         for size in args.sizes:
             fill(env, size, salesman.id)
             tc, qc = measure(env, lambda: Complaint.with_user(admin).web_search_read(
@@ -235,6 +235,17 @@ def run(args):
                              "ORM does not write, and makes the page query ~9x slower.")
             pivot[size] = measure(env, lambda: Complaint.with_user(gm).formatted_read_group(
                 [], ["received_date:month", "state"], ["__count"]))
+            recording[size] = recurrence_matching(env, size, sales, vals)
+        for size, (t_create, q_create, t_match, q_match, matched) in recording.items():
+            t_first, q_first, _t, q_match_first, _found = recording[first]
+            ok = q_create == q_first and q_match == q_match_first and t_create / t_first <= 1.2
+            row("recurrence matching when recording a slip (create / matching)", size,
+                f"{t_create:.0f} ms, {q_create} q / {t_match:.1f} ms, {q_match} q, {matched} flagged",
+                f"same q, <= 1.2x of {first}", ok)
+            if not ok and size == args.sizes[-1]:
+                notes.append(f"recurrence matching: recording a slip at {size} costs {t_create / t_first:.2f}x "
+                             f"the time at {first} ({q_create}/{q_first} queries; the matching itself "
+                             f"{q_match} queries); the actions found grow with the slips of the look-back.")
         small, big = pivot[args.sizes[0]], pivot[args.sizes[-1]]
         ok = big[1] == small[1] and big[0] / small[0] <= 1.5
         row(f"pivot month x state {args.sizes[-1]} / {args.sizes[0]}", args.sizes[-1],
@@ -269,6 +280,41 @@ def run(args):
             f"{tp100 / 100:.0f} vs {tp1:.0f} ms per slip", "falls", tp100 / 100 < tp1)
         cr.rollback()
     return rows, notes
+
+
+def recurrence_matching(env, size, sales, vals):
+    """Recording one slip (create with 2 lines, as Sales) with its recurrence matching, and the
+    matching query alone (issue 14): (create ms, create queries, matching ms, matching queries, found).
+    Half of the filled corrective actions are judged effective first (plain SQL, valid stamps), so
+    that the matching finds slips in the look-back."""
+    cr = env.cr
+    cr.execute("""
+        UPDATE qms_corrective_action
+           SET state = 'effective', verification_result = 'effective', revision = 1,
+               approved_by_id = 1, approved_date = create_date + interval '1 day',
+               implemented_by_id = 1, implemented_date = create_date + interval '5 days',
+               verified_by_id = 1, verified_date = create_date + interval '40 days',
+               effectiveness_evidence = 'bench', implementation_notes = 'bench'
+         WHERE state = 'draft' AND name LIKE 'BCA/%' AND id % 2 = 0""")
+    cr.execute("ANALYZE qms_corrective_action")
+    cr.commit()
+    Complaint = env["qms.complaint"]
+    # the slip recorded repeats the most recent filled slip with an effective action: same product and
+    # category, so that the matching finds it and the recording flags and notifies
+    cr.execute("""SELECT c.id FROM qms_complaint c JOIN qms_corrective_action a ON a.complaint_id = c.id
+                   WHERE c.name LIKE 'BENCH/%' AND a.state = 'effective'
+                ORDER BY c.received_date DESC LIMIT 1""")
+    slip = Complaint.sudo().browse(cr.fetchone()[0])
+    line = {"product_id": slip.line_ids.product_id[:1].id, "qty_complained": 1, "defect_description": "bench"}
+    t_create, q_create = measure(env, lambda: Complaint.with_user(sales).create(
+        dict(vals(), category=slip.category, line_ids=[(0, 0, dict(line))])))
+    # the matching alone, for that slip (its lines, products and the company's settings are read
+    # again after each run's cache invalidation: those reads are counted too)
+    found = len(Complaint.with_user(sales).create(
+        dict(vals(), category=slip.category, line_ids=[(0, 0, dict(line))])).sudo()._qms_recurred_action_ids())
+    cr.rollback()
+    t_match, q_match = measure(env, slip._qms_recurred_action_ids, repeat=9)
+    return t_create, q_create, t_match, q_match, found
 
 
 # --- OCA peers (tools/bench --peers) ----------------------------------------------------------
