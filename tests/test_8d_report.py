@@ -42,7 +42,7 @@ class TestEightDReport(QmsHttpCommon):
             "implementation_notes": "Foam corners bought",
             "prevention_notes": "Packing instruction PI-07 rev. C; chairs checked, same risk"})
         action.with_user(self.production).action_implemented()
-        action.with_user(self.quality).verification_notes = "Three deliveries without damage"
+        action.with_user(self.quality).effectiveness_evidence = "Three deliveries without damage"
         action.with_user(self.quality).action_verify_effective()
         self._reply(complaint)
         complaint.with_user(self.mgmt_rep).write({
