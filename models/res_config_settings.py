@@ -42,3 +42,9 @@ class ResConfigSettings(models.TransientModel):
                 company._qms_ensure_complaint_alias()
             if company.qms_complaint_alias_id.alias_name != settings.qms_complaint_alias_name:
                 company.qms_complaint_alias_id.alias_name = settings.qms_complaint_alias_name
+
+    # --- complaint clocks in working days (issue 13.1) ----------------------------------------
+    qms_ack_working_days = fields.Integer(related="company_id.qms_ack_working_days", readonly=False)
+    qms_answer_working_days = fields.Integer(related="company_id.qms_answer_working_days", readonly=False)
+    qms_close_working_days = fields.Integer(related="company_id.qms_close_working_days", readonly=False)
+    qms_escalate_gm_days = fields.Integer(related="company_id.qms_escalate_gm_days", readonly=False)
