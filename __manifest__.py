@@ -23,6 +23,7 @@
         "data/survey_customer_evaluation_data.xml",
         # views: one file per model of the addon, one per inherited model
         "views/qms_complaint_views.xml",
+        "views/qms_complaint_clock_views.xml",
         "views/qms_corrective_action_views.xml",
         "views/qms_root_cause_views.xml",
         "views/qms_customer_requirement_views.xml",
@@ -64,6 +65,7 @@
         "demo/res_users_demo.xml",
         "demo/qms_root_cause_demo.xml",
         "demo/qms_complaint_demo.xml",
+        "demo/qms_complaint_clock_demo.xml",
         "demo/qms_service_demo.xml",
         "demo/qms_communication_demo.xml",
         "demo/qms_complaint_portal_demo.xml",

@@ -44,3 +44,4 @@ from . import test_report_formats
 from . import test_readonly
 from . import test_corrective_action_root_cause
 from . import test_suite_layout
+from . import test_complaint_clocks

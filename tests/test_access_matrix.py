@@ -36,6 +36,8 @@ MODELS = {
     "qms.corrective.action.revision": "Corrective action history",
     "qms.root.cause": "Root cause",
     "qms.complaint.answer": "Answer to the customer",
+    "qms.complaint.pause": "Waiting for the customer",
+    "qms.complaint.escalation": "Escalation of a late slip",
     "qms.annual.report": "Annual report",
     "qms.warranty.policy": "Three guarantees policy",
     "qms.service.request": "Service request",
@@ -76,6 +78,16 @@ qms.corrective.action.revision
 qms.root.cause
   cause          r--- r--- r--- r--- rwcu rwcu r--- ----
 qms.complaint.answer
+  by_employee    r--- ---- r--- r--- r--- r--- r--- ----
+  by_sales       ---- ---- r--- r--- r--- r--- r--- ----
+  at_action      ---- r--- r--- r--- r--- r--- r--- ----
+  other_customer ---- ---- r--- r--- r--- r--- r--- ----
+qms.complaint.pause
+  by_employee    r--- ---- r--- r--- r--- r--- r--- ----
+  by_sales       ---- ---- r--- r--- r--- r--- r--- ----
+  at_action      ---- r--- r--- r--- r--- r--- r--- ----
+  other_customer ---- ---- r--- r--- r--- r--- r--- ----
+qms.complaint.escalation
   by_employee    r--- ---- r--- r--- r--- r--- r--- ----
   by_sales       ---- ---- r--- r--- r--- r--- r--- ----
   at_action      ---- r--- r--- r--- r--- r--- r--- ----
@@ -209,6 +221,16 @@ class TestAccessMatrix(QmsComplaintCommon):
             "qms.complaint.answer": {
                 name: Answer.create({"complaint_id": slip.id, "date": "2030-05-02 10:00:00", "user_id": cls.sales.id,
                                      "channel": "phone", "answer": "<p>Replaced.</p>"})
+                for name, slip in (("by_employee", by_employee), ("by_sales", by_sales), ("at_action", at_action),
+                                   ("other_customer", other_customer))},
+            "qms.complaint.pause": {
+                name: env["qms.complaint.pause"].sudo().create({
+                    "complaint_id": slip.id, "reason": "Sample", "date_start": "2030-05-02 10:00:00"})
+                for name, slip in (("by_employee", by_employee), ("by_sales", by_sales), ("at_action", at_action),
+                                   ("other_customer", other_customer))},
+            "qms.complaint.escalation": {
+                name: env["qms.complaint.escalation"].sudo().create({
+                    "complaint_id": slip.id, "user_id": cls.supervisor.id, "deadline": "ack"})
                 for name, slip in (("by_employee", by_employee), ("by_sales", by_sales), ("at_action", at_action),
                                    ("other_customer", other_customer))},
             "qms.annual.report": {"complaint": Report.create({"kind": "complaint", "year": 2030}),
