@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+import psycopg2.errors
 from markupsafe import Markup, escape
 
 from odoo import SUPERUSER_ID, api, fields, models
@@ -1351,7 +1352,7 @@ class QmsComplaint(models.Model):
             if not received:
                 slip.update(dict.fromkeys(CLOCK_FIELDS, False))
                 continue
-            today = days.local_date(now)
+            # an open pause runs until now (the daily escalation recomputes the waiting slips)
             pauses = [(days.local_date(pause.date_start), days.local_date(pause.date_end or now))
                       for pause in slip.pause_ids]
             company = slip.company_id
@@ -1365,8 +1366,10 @@ class QmsComplaint(models.Model):
             values = {"paused_working_days": sum(days.count(start, end) for start, end in pauses)}
             open_deadlines = []
             for kind in CLOCKS:
-                until = met[kind] or today
-                paused = sum(days.count(start, min(end, until)) for start, end in pauses if start < until)
+                # a deadline met is moved by the pauses before it was met, one still open by all of them
+                until = met[kind]
+                paused = sum(days.count(start, min(end, until) if until else end)
+                             for start, end in pauses if not until or start < until)
                 deadline = days.add(base[kind], paused) if base[kind] else False
                 values[f"deadline_{kind}"] = deadline
                 if met[kind]:
@@ -1512,19 +1515,14 @@ class QmsComplaint(models.Model):
             if slip.severity == "critical" or days_late >= slip.company_id.qms_escalate_gm_days:
                 users |= slip.company_id._qms_role_users(GENERAL_MANAGER)
             wanted += [(slip, user, kind) for kind in missed for user in users]
+        # what this transaction already sees escalated is not tried again (one query, not one per row)
+        Escalation = self.env["qms.complaint.escalation"].sudo()
+        done = {(e.complaint_id.id, e.user_id.id, e.deadline) for e in Escalation.search_fetch(
+            [("complaint_id", "in", late.ids)], ["complaint_id", "user_id", "deadline"])}
+        wanted = [(slip, user, kind) for slip, user, kind in wanted if (slip.id, user.id, kind) not in done]
         if not wanted:
             return self.env["qms.complaint.escalation"]
-        self.env.cr.execute(SQL(
-            """INSERT INTO qms_complaint_escalation
-                   (complaint_id, company_id, user_id, deadline, date, create_uid, write_uid, create_date, write_date)
-               VALUES %s
-               ON CONFLICT (complaint_id, user_id, deadline) DO NOTHING
-               RETURNING id""",
-            SQL(", ").join(SQL("(%s, %s, %s, %s, now() AT TIME ZONE 'UTC', %s, %s, now() AT TIME ZONE 'UTC', "
-                               "now() AT TIME ZONE 'UTC')",
-                               slip.id, slip.company_id.id, user.id, kind, self.env.uid, self.env.uid)
-                           for slip, user, kind in wanted)))
-        made = self.env["qms.complaint.escalation"].sudo().browse([row[0] for row in self.env.cr.fetchall()])
+        made = self.env["qms.complaint.escalation"].sudo().browse(self._qms_insert_escalations(wanted))
         self.env["qms.complaint.escalation"].invalidate_model()
         Slip.invalidate_model(["escalation_ids"])
         labels = dict(self.env["qms.complaint.escalation"]._fields["deadline"]._description_selection(self.env))
@@ -1535,3 +1533,36 @@ class QmsComplaint(models.Model):
                 deadline=labels[escalation.deadline], slip=slip.name,
                 date=format_date(self.env, slip[f"deadline_{escalation.deadline}"])))
         return made
+
+    def _qms_insert_escalations(self, wanted):
+        """Insert the escalations ``[(slip, user, deadline)]`` not made yet; return the ids inserted.
+        A row another worker inserted and committed meanwhile is skipped: ON CONFLICT DO NOTHING when
+        its commit is visible, else (repeatable read) a serialization failure, after which the rows
+        are tried one by one, each in its savepoint, skipping those of the other worker."""
+        try:
+            with self.env.cr.savepoint(flush=False):
+                return self._qms_insert_escalation_rows(wanted)
+        except psycopg2.errors.SerializationFailure:
+            pass
+        ids = []
+        for row in wanted:
+            try:
+                with self.env.cr.savepoint(flush=False):
+                    ids += self._qms_insert_escalation_rows([row])
+            except psycopg2.errors.SerializationFailure:
+                continue
+        return ids
+
+    def _qms_insert_escalation_rows(self, rows):
+        # expected under concurrency (the caller skips the row): not logged as a "bad query"
+        self.env.cr.execute(SQL(
+            """INSERT INTO qms_complaint_escalation
+                   (complaint_id, company_id, user_id, deadline, date, create_uid, write_uid, create_date, write_date)
+               VALUES %s
+               ON CONFLICT (complaint_id, user_id, deadline) DO NOTHING
+               RETURNING id""",
+            SQL(", ").join(SQL("(%s, %s, %s, %s, now() AT TIME ZONE 'UTC', %s, %s, now() AT TIME ZONE 'UTC', "
+                               "now() AT TIME ZONE 'UTC')",
+                               slip.id, slip.company_id.id, user.id, kind, self.env.uid, self.env.uid)
+                           for slip, user, kind in rows)), log_exceptions=False)
+        return [row[0] for row in self.env.cr.fetchall()]
