@@ -118,9 +118,10 @@ def fill(env, size, salesman):
     cr.execute("""
         INSERT INTO qms_corrective_action (name, complaint_id, company_id, partner_id, state, description,
             responsible_department_id, implementing_department_id, verifying_department_id, user_id,
-            date_deadline, revision, create_uid, create_date, write_uid, write_date)
+            date_deadline, revision, action_type, create_uid, create_date, write_uid, write_date)
         SELECT 'BCA/' || c.id, c.id, c.company_id, c.partner_id, 'draft', 'Bench corrective action',
-               %s, %s, %s, 1, (c.received_date + interval '20 days')::date, 1, 1, c.create_date, 1, c.create_date
+               %s, %s, %s, 1, (c.received_date + interval '20 days')::date, 1, 'corrective', 1, c.create_date, 1,
+               c.create_date
         FROM qms_complaint c WHERE c.id > %s AND c.state = 'action'
     """, (dep_prod, dep_prod, dep_quality, last))
     # what the ORM stores for the employees' read rule: the departments of each slip's actions
