@@ -24,6 +24,7 @@
         "data/spreadsheet_dashboard_data.xml",
         # views: one file per model of the addon, one per inherited model
         "views/qms_complaint_views.xml",
+        "views/qms_complaint_clock_views.xml",
         "views/qms_corrective_action_views.xml",
         "views/qms_complaint_recurrence_views.xml",
         "views/qms_root_cause_views.xml",
@@ -68,6 +69,7 @@
         "demo/qms_root_cause_demo.xml",
         "demo/qms_complaint_demo.xml",
         "demo/qms_complaint_verdict_demo.xml",
+        "demo/qms_complaint_clock_demo.xml",
         "demo/qms_service_demo.xml",
         "demo/qms_communication_demo.xml",
         "demo/qms_complaint_portal_demo.xml",

@@ -11,6 +11,8 @@ from . import qms_corrective_action_revision
 from . import qms_complaint_recurrence
 from . import qms_complaint_answer
 from . import qms_complaint_verdict
+from . import qms_complaint_pause
+from . import qms_complaint_escalation
 from . import sale_order
 from . import ir_actions_report
 from . import ir_attachment

@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+import psycopg2.errors
 from markupsafe import Markup, escape
 
 from odoo import SUPERUSER_ID, api, fields, models
@@ -107,6 +108,15 @@ STEPS = {
                   check="_check_can_close", then="_after_close"),
     "cancel": Step(OPEN_STATES, "cancel", group=SUPERVISOR, stamp=("cancelled_by_id", "cancelled_date"),
                    fields=("cancel_reason",), check="_check_can_cancel", then="_after_cancel"),
+    # --- issue 13.1 clocks: steps that keep the stage. Sales tells the customer the slip number (phone,
+    # visit; the portal and the e-mail intake acknowledge by themselves: _stamp_acknowledged), and
+    # stops the clocks while it waits for the customer, with the reason.
+    "acknowledge": Step(OPEN_STATES, None, group=SALES, stamp=("acknowledged_by_id", "acknowledged_date"),
+                        check="_check_can_acknowledge", then="_after_acknowledge"),
+    "pause": Step(OPEN_STATES, None, group=SALES, stamp=("paused_by_id", "paused_date"),
+                  values={"waiting_customer": True}, check="_check_can_pause", then="_after_pause"),
+    "resume": Step(OPEN_STATES, None, group=SALES, stamp=("resumed_by_id", "resumed_date"),
+                   values={"waiting_customer": False}, check="_check_can_resume", then="_after_resume"),
 }
 
 # Each gate's own fields: written by its role, only while the slip stands at the gate. The stamp of
@@ -114,7 +124,9 @@ STEPS = {
 GATES = {
     "intake": Gate(INTAKE_STATES, (
         "partner_id", "contact_id", "sale_order_id", "line_ids", "channel", "received_by_id",
-        "received_date", "severity", "category", "description", "customer_request", "email_from")),
+        "received_date", "severity", "category", "description", "customer_request", "email_from",
+        # a slip recorded from a delivery order or a customer invoice names it (issue 13.7)
+        "picking_id", "invoice_id")),
     # ISO 10002 initial assessment: the supervisor classifies the complaint when reviewing it
     "supervisor": Gate(("supervisor_review",), ("supervisor_comment", "complaint_nature", "nature_reason"),
                        group=SUPERVISOR),
@@ -130,9 +142,18 @@ GATES = {
     "reply": Gate(("action", "investigation", "reply"), ("reply_text", "reply_channel"), group=SALES),
     "verification": Gate(("verification",), ("verification_notes", "customer_satisfied", "team_recognition"),
                          group=MGMT_REP),
+    # --- issue 13.1 clocks: the answer date agreed with the customer (客户要求或同意答复时间), until the
+    # answer; why the slip waits for the customer, written before the pause step that requires it
+    "agreed_answer": Gate(("draft", "supervisor_review", "quality_review", "action", "investigation", "reply"),
+                          ("answer_agreed_date",), group=SALES),
+    "waiting": Gate(OPEN_STATES, ("waiting_reason",), group=SALES),
 }
-# Issue #13.7: a slip recorded from a delivery order or a customer invoice names it at intake.
-GATES["intake"] = GATES["intake"]._replace(fields=(*GATES["intake"].fields, "picking_id", "invoice_id"))
+# issue 13.1: where each deadline of a slip stands
+CLOCK_STATUSES = [("running", "Running"), ("on_time", "On Time"), ("late", "Late")]
+CLOCKS = ("ack", "answer", "close")
+CLOCK_FIELDS = ("paused_working_days", "next_deadline", *(f"deadline_{k}" for k in CLOCKS),
+                *(f"{k}_working_days" for k in CLOCKS), *(f"{k}_status" for k in CLOCKS))
+GENERAL_MANAGER = "qms_customer.group_qms_general_manager"
 
 # What still moves on a closed or cancelled slip: the conversation with the customer.
 CLOSED_WRITABLE = ("access_token", "message_", "activity_")
@@ -192,7 +213,9 @@ class QmsComplaint(models.Model):
     # set by the server only (sudo): the portal intake, and the corrective actions a reconsideration awaits
     # and who recorded the correction, when (stamped by write() whenever the correction changes)
     _qms_server_fields = ("portal_user_id", "awaiting_revised_actions", "answer_ids", "correction_user_id",
-                          "correction_date")
+                          "correction_date",
+                          # issue 13.1: the acknowledgement (_stamp_acknowledged), pauses and escalations
+                          "acknowledged_by_id", "acknowledged_date", "pause_ids", "escalation_ids")
     _qms_fixed_fields = ("name", "company_id")  # a slip keeps its number, and the company that gave it
 
     name = fields.Char(string="Number", readonly=True, copy=False, default="/", index="trigram")
@@ -399,6 +422,52 @@ class QmsComplaint(models.Model):
     can_edit_verification = fields.Boolean(compute="_compute_can_edit_gates")
     can_edit_correction = fields.Boolean(compute="_compute_can_edit_gates")
     can_propose_actions = fields.Boolean(compute="_compute_can_propose_actions")
+
+    # --- issue 13.1: clocks in working days, paused while waiting for the customer ---------------
+    acknowledged_by_id = fields.Many2one("res.users", string="Acknowledged By", readonly=True, copy=False)
+    acknowledged_date = fields.Datetime(
+        string="Acknowledged On", readonly=True, copy=False, tracking=True,
+        help="When the customer was first told the slip number: on the portal, by e-mail, or by Sales "
+             "(phone, visit) with the Acknowledge button.")
+    answer_agreed_date = fields.Date(
+        string="Answer Date Agreed With the Customer", copy=False, tracking=True,
+        help="The date the customer asked for or agreed to; it replaces the computed answer deadline.")
+    waiting_customer = fields.Boolean(
+        string="Waiting for the Customer", readonly=True, copy=False, tracking=True, index=True,
+        help="The clocks stop while the slip waits for the customer; the working days waited move "
+             "every open deadline.")
+    waiting_reason = fields.Text(string="Waiting For", copy=False)
+    paused_by_id = fields.Many2one("res.users", string="Paused By", readonly=True, copy=False)
+    paused_date = fields.Datetime(string="Paused On", readonly=True, copy=False)
+    resumed_by_id = fields.Many2one("res.users", string="Resumed By", readonly=True, copy=False)
+    resumed_date = fields.Datetime(string="Resumed On", readonly=True, copy=False)
+    pause_ids = fields.One2many("qms.complaint.pause", "complaint_id", string="Waiting for the Customer (History)",
+                                readonly=True)
+    escalation_ids = fields.One2many("qms.complaint.escalation", "complaint_id", string="Escalations",
+                                     readonly=True)
+    paused_working_days = fields.Integer(
+        string="Working Days Waiting", compute="_compute_clocks", store=True, aggregator="avg")
+    deadline_ack = fields.Date(string="Acknowledge By", compute="_compute_clocks", store=True)
+    deadline_answer = fields.Date(string="Answer By", compute="_compute_clocks", store=True)
+    deadline_close = fields.Date(string="Close By (Working Days)", compute="_compute_clocks", store=True)
+    next_deadline = fields.Date(
+        string="Next Deadline", compute="_compute_clocks", store=True, index="btree_not_null",
+        help="The earliest deadline not yet met of an open slip that is not waiting for the customer; "
+             "a slip is late when it is past.")
+    ack_working_days = fields.Integer(
+        string="Working Days to Acknowledge", compute="_compute_clocks", store=True, aggregator="avg")
+    answer_working_days = fields.Integer(
+        string="Working Days to Answer", compute="_compute_clocks", store=True, aggregator="avg")
+    close_working_days = fields.Integer(
+        string="Working Days to Close", compute="_compute_clocks", store=True, aggregator="avg")
+    ack_status = fields.Selection(CLOCK_STATUSES, string="Acknowledgement", compute="_compute_clocks", store=True)
+    answer_status = fields.Selection(CLOCK_STATUSES, string="Answer", compute="_compute_clocks", store=True)
+    close_status = fields.Selection(CLOCK_STATUSES, string="Closing", compute="_compute_clocks", store=True)
+    can_acknowledge = fields.Boolean(compute="_compute_can_steps")
+    can_pause = fields.Boolean(compute="_compute_can_steps")
+    can_resume = fields.Boolean(compute="_compute_can_steps")
+    can_edit_agreed_answer = fields.Boolean(compute="_compute_can_edit_gates")
+    can_edit_waiting = fields.Boolean(compute="_compute_can_edit_gates")
 
     _name_company_uniq = models.UniqueIndex("(name, company_id) WHERE name <> '/'")
     # the list's default order: its first page is read from this index, as sale.order does
@@ -1103,6 +1172,7 @@ class QmsComplaint(models.Model):
         complaint = super(QmsComplaint, self.with_context(mail_create_nosubscribe=True)).message_new(
             msg_dict, custom_values=values)
         complaint._qms_note_dropped_attachments(dropped)
+        complaint._qms_acknowledge_email_intake()  # issue 13.1
         complaint._notify_new_external_complaint(self.env._(
             "New complaint %(slip)s by e-mail from %(sender)s", slip=complaint.name, sender=msg_dict.get("email_from")))
         return complaint
@@ -1306,6 +1376,7 @@ class QmsComplaint(models.Model):
         complaint.message_post(
             body=self.env._("Complaint recorded on the customer portal."), author_id=partner.id,
             message_type="comment", subtype_xmlid="mail.mt_comment", attachments=files)
+        complaint._stamp_acknowledged()  # the portal shows the customer the slip's number at once (issue 13.1)
         complaint._notify_new_external_complaint(self.env._("New complaint %(slip)s from the portal (%(customer)s)",
                                                             slip=complaint.name,
                                                             customer=complaint.partner_id.display_name))
@@ -1561,11 +1632,8 @@ class QmsComplaint(models.Model):
     def message_post(self, **kwargs):
         message = super().message_post(**kwargs)
         # the composer of "Send by E-mail" posts here: the customer was just told
-        kind = self.env.context.get("qms_customer_mail")
-        if kind == "acknowledgement":
-            self._qms_acknowledgement_sent()
-        elif kind == "closure":
-            self._qms_closure_sent()
+        if self.env.context.get("qms_customer_mail") == "acknowledgement":
+            self._stamp_acknowledged()
         return message
 
     def _qms_auto_send_acknowledgement(self):
@@ -1580,30 +1648,22 @@ class QmsComplaint(models.Model):
 
     def _qms_send_acknowledgement(self):
         """E-mail each slip's customer the acknowledgement (受理回执): the slip number and its reception."""
-        self._qms_send_customer_mail("qms_customer.mail_template_qms_complaint_acknowledgement")
-        self._qms_acknowledgement_sent()
+        self._qms_send_customer_mail("qms_customer.mail_template_qms_complaint_acknowledgement")._stamp_acknowledged()
 
     def _qms_send_closure(self):
         """E-mail each slip's customer that the handling of the complaint is complete."""
         self._qms_send_customer_mail("qms_customer.mail_template_qms_complaint_closure")
-        self._qms_closure_sent()
 
     def _qms_send_customer_mail(self, template_xmlid):
+        """E-mail the template to each slip's customer contact; returns the slips that were e-mailed."""
         template = self.env.ref(template_xmlid)
         # sudo: the slip's recorder or closer writes to the customer whatever they may read of the
         # contact; only slips whose customer has an address get the e-mail
-        for complaint in self.sudo().filtered(lambda c: c.customer_contact_id.email):
+        mailed = self.sudo().filtered(lambda c: c.customer_contact_id.email)
+        for complaint in mailed:
             complaint.with_context(qms_customer_mail=False).message_post_with_source(
                 template, message_type="comment", subtype_xmlid="mail.mt_comment")
-
-    def _qms_acknowledgement_sent(self):
-        """The customer was just told the slip number (automatic e-mail or Send by E-mail): the
-        place where the acknowledgement is stamped (issue #13.1)."""
-        return True
-
-    def _qms_closure_sent(self):
-        """The customer was just told the slip is closed (automatic e-mail or Send by E-mail)."""
-        return True
+        return self.filtered(lambda c: c in mailed)
 
     # --- the customer's copy of the slip (portal) -------------------------------------------------
     def _qms_customer_copy_values(self):
@@ -1619,3 +1679,229 @@ class QmsComplaint(models.Model):
             "answers": slip.answer_ids.sorted("date") if answered else slip.answer_ids.browse(),
             "closed_date": slip.verified_date if slip.state == "done" else False,
         }
+    # Issue 13.1: clocks in working days (acknowledge, answer, close), paused while waiting for the
+    # customer, and the daily escalation of late slips up the chain of clause 4.3.1
+    # ----------------------------------------------------------------------------------------------
+    @api.depends("received_date", "acknowledged_date", "reply_date", "answer_ids.date", "verified_date", "state",
+                 "answer_agreed_date", "waiting_customer", "pause_ids.date_start", "pause_ids.date_end",
+                 "company_id.qms_ack_working_days", "company_id.qms_answer_working_days",
+                 "company_id.qms_close_working_days", "company_id.resource_calendar_id")
+    def _compute_clocks(self):
+        """Every deadline in the company's working days, moved by the working days the slip waited for
+        the customer before it was met; the working days each took, and whether it was met in time.
+        A page of slips costs a constant number of queries: the pauses and answers of the page, the
+        companies' calendars, then their attendances and public holidays (two queries)."""
+        working_days = self.company_id._qms_working_days()
+        now = fields.Datetime.now()
+        for slip in self:
+            days = working_days.get(slip.company_id.id)
+            received = days.local_date(slip.received_date) if days else False
+            if not received:
+                slip.update(dict.fromkeys(CLOCK_FIELDS, False))
+                continue
+            # an open pause runs until now (the daily escalation recomputes the waiting slips)
+            pauses = [(days.local_date(pause.date_start), days.local_date(pause.date_end or now))
+                      for pause in slip.pause_ids]
+            company = slip.company_id
+            answers = slip.answer_ids.mapped("date")
+            met = {"ack": days.local_date(slip.acknowledged_date),
+                   "answer": days.local_date(min(answers) if answers else slip.reply_date),
+                   "close": days.local_date(slip.verified_date) if slip.state == "done" else False}
+            base = {"ack": days.add(received, company.qms_ack_working_days),
+                    "answer": slip.answer_agreed_date or days.add(received, company.qms_answer_working_days),
+                    "close": days.add(received, company.qms_close_working_days)}
+            values = {"paused_working_days": sum(days.count(start, end) for start, end in pauses)}
+            open_deadlines = []
+            for kind in CLOCKS:
+                # a deadline met is moved by the pauses before it was met, one still open by all of them
+                until = met[kind]
+                paused = sum(days.count(start, min(end, until) if until else end)
+                             for start, end in pauses if not until or start < until)
+                deadline = days.add(base[kind], paused) if base[kind] else False
+                values[f"deadline_{kind}"] = deadline
+                if met[kind]:
+                    values[f"{kind}_working_days"] = max(days.count(received, met[kind]) - paused, 0)
+                    values[f"{kind}_status"] = "on_time" if deadline and met[kind] <= deadline else "late"
+                else:
+                    values[f"{kind}_working_days"] = 0
+                    values[f"{kind}_status"] = "running"
+                    if deadline:
+                        open_deadlines.append(deadline)
+            closed = slip.state in CLOSED_STATES or slip.waiting_customer
+            values["next_deadline"] = min(open_deadlines) if open_deadlines and not closed else False
+            slip.update(values)
+
+    @api.constrains("answer_agreed_date", "received_date")
+    def _check_answer_agreed_date(self):
+        for slip in self.filtered(lambda s: s.answer_agreed_date and s.received_date):
+            received = fields.Datetime.context_timestamp(slip, slip.received_date).date()
+            latest = received.replace(year=min(received.year + YEARS_AHEAD, 9999), day=min(received.day, 28))
+            if not received <= slip.answer_agreed_date <= latest:
+                raise ValidationError(self.env._(
+                    "%(slip)s: the answer date agreed with the customer must be between the reception "
+                    "(%(received)s) and %(years)s years after it (got %(agreed)s).", slip=slip.display_name,
+                    received=format_date(self.env, received), years=YEARS_AHEAD,
+                    agreed=format_date(self.env, slip.answer_agreed_date)))
+
+    @api.constrains("waiting_customer", "waiting_reason")
+    def _check_waiting_reason(self):
+        for slip in self.filtered("waiting_customer"):
+            if not (slip.waiting_reason or "").strip():
+                raise ValidationError(self.env._(
+                    "%s waits for the customer: say what for.", slip.display_name))
+
+    # --- acknowledgement ------------------------------------------------------------------------
+    def _stamp_acknowledged(self):
+        """The customer has been told the slip's number: stamp it once (the first time only; a slip
+        already acknowledged keeps its date). The one place of the acknowledgement: the portal intake,
+        the e-mail intake and the Acknowledge button all come here. Returns the slips stamped now."""
+        slips = self.filtered(lambda s: not s.acknowledged_date and s.state not in CLOSED_STATES)
+        if not slips:
+            return slips
+        user = self.env.user
+        slips.sudo().write({"acknowledged_date": fields.Datetime.now(),
+                            "acknowledged_by_id": user.id if not user.share else False})
+        for slip in slips:
+            slip.sudo().message_post(
+                body=self.env._("Acknowledged: the customer was told the slip number %s.", slip.name),
+                message_type="notification", subtype_xmlid="mail.mt_note")
+        return slips
+
+    def action_acknowledge(self):
+        """Sales tells the customer the slip number (phone, visit): the acknowledgement clock stops."""
+        for slip in self:
+            slip._qms_ensure_can("acknowledge")
+            slip._check_can_acknowledge({})
+        self._stamp_acknowledged()
+        return True
+
+    def _check_can_acknowledge(self, vals):
+        if self.acknowledged_date:
+            raise UserError(self.env._("%s is already acknowledged.", self.name))
+
+    def _after_acknowledge(self):
+        self.message_post(body=self.env._("Acknowledged: the customer was told the slip number %s.", self.name),
+                          message_type="notification", subtype_xmlid="mail.mt_note")
+
+    def _qms_acknowledge_email_intake(self):
+        """A complaint came by e-mail: the sender gets the acknowledgement (the slip number), unless
+        the automatic acknowledgement of recording already told them; that acknowledges the slip."""
+        self.filtered(lambda slip: not slip.acknowledged_date)._qms_send_acknowledgement()
+
+    # --- waiting for the customer -----------------------------------------------------------------
+    def action_pause(self):
+        """Sales waits for the customer (a sample, a photo, a visit date): the clocks stop."""
+        return self._qms_take("pause")
+
+    def _check_can_pause(self, vals):
+        if self.waiting_customer:
+            raise UserError(self.env._("%s already waits for the customer.", self.name))
+        if not (vals.get("waiting_reason") or self.waiting_reason or "").strip():
+            raise UserError(self.env._("Say what %s waits for from the customer before stopping its clocks.",
+                                       self.name))
+
+    def _after_pause(self):
+        self.env["qms.complaint.pause"].sudo().create({
+            "complaint_id": self.id, "reason": self.waiting_reason, "date_start": self.paused_date,
+            "user_id": self.paused_by_id.id})
+        self.message_post(body=self.env._("Waiting for the customer: %s", self.waiting_reason),
+                          message_type="notification", subtype_xmlid="mail.mt_note")
+
+    def action_resume(self):
+        """The customer answered: the clocks run again, every open deadline moved by the days waited."""
+        return self._qms_take("resume")
+
+    def _check_can_resume(self, vals):
+        if not self.waiting_customer:
+            raise UserError(self.env._("%s does not wait for the customer.", self.name))
+
+    def _after_resume(self):
+        pause = self.sudo().pause_ids.filtered(lambda p: not p.date_end)
+        pause.write({"date_end": self.resumed_date, "resumed_by_id": self.resumed_by_id.id})
+        self.write({"waiting_reason": False})
+        self.message_post(body=self.env._("The customer answered: the clocks run again (%s working days waited "
+                                          "in all).", self.paused_working_days),
+                          message_type="notification", subtype_xmlid="mail.mt_note")
+
+    # --- daily escalation (clause 4.3.1: to the Sales Supervisor, as needed up to the General Manager)
+    @api.model
+    def _cron_escalate_late(self, today=None):
+        """Late slips: the Sales Supervisor gets an activity for each deadline missed, the General
+        Manager too when the slip is critical or late by the company's working days. Each (slip,
+        person, deadline) is escalated once: the unique index of qms.complaint.escalation keeps a
+        second worker, or a second run, from scheduling it again (INSERT ... ON CONFLICT DO NOTHING
+        waits for the first worker's transaction and then finds its row). Returns the escalations made."""
+        today = today or fields.Date.context_today(self)
+        Slip = self.sudo()
+        # the open pauses move the deadlines day by day: recompute the waiting slips' clocks first
+        waiting = Slip.search([("waiting_customer", "=", True), ("state", "not in", CLOSED_STATES)])
+        if waiting:
+            for name in CLOCK_FIELDS:
+                self.env.add_to_compute(self._fields[name], waiting)
+            waiting.flush_recordset(list(CLOCK_FIELDS))
+        late = Slip.search([("next_deadline", "<", today)], order="next_deadline, id")
+        working_days = late.company_id._qms_working_days()
+        wanted = []
+        for slip in late:
+            days = working_days[slip.company_id.id]
+            missed = [kind for kind in CLOCKS
+                      if slip[f"{kind}_status"] == "running" and slip[f"deadline_{kind}"]
+                      and slip[f"deadline_{kind}"] < today]
+            if not missed:
+                continue
+            days_late = days.count(min(slip[f"deadline_{kind}"] for kind in missed), today)
+            users = slip._accountable(SUPERVISOR)
+            if slip.severity == "critical" or days_late >= slip.company_id.qms_escalate_gm_days:
+                users |= slip.company_id._qms_role_users(GENERAL_MANAGER)
+            wanted += [(slip, user, kind) for kind in missed for user in users]
+        # what this transaction already sees escalated is not tried again (one query, not one per row)
+        Escalation = self.env["qms.complaint.escalation"].sudo()
+        done = {(e.complaint_id.id, e.user_id.id, e.deadline) for e in Escalation.search_fetch(
+            [("complaint_id", "in", late.ids)], ["complaint_id", "user_id", "deadline"])}
+        wanted = [(slip, user, kind) for slip, user, kind in wanted if (slip.id, user.id, kind) not in done]
+        if not wanted:
+            return self.env["qms.complaint.escalation"]
+        made = self.env["qms.complaint.escalation"].sudo().browse(self._qms_insert_escalations(wanted))
+        self.env["qms.complaint.escalation"].invalidate_model()
+        Slip.invalidate_model(["escalation_ids"])
+        labels = dict(self.env["qms.complaint.escalation"]._fields["deadline"]._description_selection(self.env))
+        for escalation in made:
+            slip = escalation.complaint_id
+            slip._schedule_review_activity(escalation.user_id, self.env._(
+                "Late: %(deadline)s of %(slip)s was due on %(date)s",
+                deadline=labels[escalation.deadline], slip=slip.name,
+                date=format_date(self.env, slip[f"deadline_{escalation.deadline}"])))
+        return made
+
+    def _qms_insert_escalations(self, wanted):
+        """Insert the escalations ``[(slip, user, deadline)]`` not made yet; return the ids inserted.
+        A row another worker inserted and committed meanwhile is skipped: ON CONFLICT DO NOTHING when
+        its commit is visible, else (repeatable read) a serialization failure, after which the rows
+        are tried one by one, each in its savepoint, skipping those of the other worker."""
+        try:
+            with self.env.cr.savepoint(flush=False):
+                return self._qms_insert_escalation_rows(wanted)
+        except psycopg2.errors.SerializationFailure:
+            pass
+        ids = []
+        for row in wanted:
+            try:
+                with self.env.cr.savepoint(flush=False):
+                    ids += self._qms_insert_escalation_rows([row])
+            except psycopg2.errors.SerializationFailure:
+                continue
+        return ids
+
+    def _qms_insert_escalation_rows(self, rows):
+        # expected under concurrency (the caller skips the row): not logged as a "bad query"
+        self.env.cr.execute(SQL(
+            """INSERT INTO qms_complaint_escalation
+                   (complaint_id, company_id, user_id, deadline, date, create_uid, write_uid, create_date, write_date)
+               VALUES %s
+               ON CONFLICT (complaint_id, user_id, deadline) DO NOTHING
+               RETURNING id""",
+            SQL(", ").join(SQL("(%s, %s, %s, %s, now() AT TIME ZONE 'UTC', %s, %s, now() AT TIME ZONE 'UTC', "
+                               "now() AT TIME ZONE 'UTC')",
+                               slip.id, slip.company_id.id, user.id, kind, self.env.uid, self.env.uid)
+                           for slip, user, kind in rows)), log_exceptions=False)
+        return [row[0] for row in self.env.cr.fetchall()]

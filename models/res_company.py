@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
+from .qms_working_days import DEFAULT_WEEKDAYS, WorkingDays, load_working_days
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -238,3 +240,33 @@ class ResCompany(models.Model):
                 raise ValidationError(self.env._(
                     "The look-back of repeat complaints must be between 1 and 120 months (got %s).",
                     company.qms_repeat_months))
+    # --- complaint clocks in working days (issue 13.1), counted in resource_calendar_id ----------
+    qms_ack_working_days = fields.Integer(
+        string="Working Days to Acknowledge", default=1,
+        help="Working days, in the company's working calendar, to tell the customer the slip number.")
+    qms_answer_working_days = fields.Integer(
+        string="Working Days to a First Answer", default=7,
+        help="Working days to answer the customer, unless an answer date was agreed with the customer.")
+    qms_close_working_days = fields.Integer(
+        string="Working Days to Close", default=30,
+        help="Working days between receiving a complaint and closing it after the service verification.")
+    qms_escalate_gm_days = fields.Integer(
+        string="Working Days Late Before the General Manager Is Told", default=5,
+        help="A slip late by this many working days is escalated to the General Manager (critical slips at once).")
+
+    _qms_ack_working_days_positive = models.Constraint(
+        "CHECK(qms_ack_working_days > 0)", "The working days to acknowledge a complaint must be more than 0.")
+    _qms_answer_working_days_positive = models.Constraint(
+        "CHECK(qms_answer_working_days > 0)", "The working days to a first answer must be more than 0.")
+    _qms_close_working_days_positive = models.Constraint(
+        "CHECK(qms_close_working_days > 0)", "The working days to close a complaint must be more than 0.")
+    _qms_escalate_gm_days_positive = models.Constraint(
+        "CHECK(qms_escalate_gm_days > 0)", "The working days before the General Manager is told must be more than 0.")
+
+    def _qms_working_days(self):
+        """{company id: WorkingDays} of these companies' working calendars, in two queries."""
+        calendars = self.sudo().resource_calendar_id
+        by_calendar = load_working_days(self.env, calendars)
+        fallback = WorkingDays(DEFAULT_WEEKDAYS, ())
+        return {company.id: by_calendar.get(company.sudo().resource_calendar_id.id) or fallback
+                for company in self}

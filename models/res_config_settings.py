@@ -54,3 +54,8 @@ class ResConfigSettings(models.TransientModel):
     qms_repeat_months = fields.Integer(related="company_id.qms_repeat_months", readonly=False)
     qms_send_acknowledgement = fields.Boolean(related="company_id.qms_send_acknowledgement", readonly=False)
     qms_send_closure = fields.Boolean(related="company_id.qms_send_closure", readonly=False)
+    # --- complaint clocks in working days (issue 13.1) ----------------------------------------
+    qms_ack_working_days = fields.Integer(related="company_id.qms_ack_working_days", readonly=False)
+    qms_answer_working_days = fields.Integer(related="company_id.qms_answer_working_days", readonly=False)
+    qms_close_working_days = fields.Integer(related="company_id.qms_close_working_days", readonly=False)
+    qms_escalate_gm_days = fields.Integer(related="company_id.qms_escalate_gm_days", readonly=False)

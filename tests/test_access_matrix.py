@@ -37,6 +37,8 @@ MODELS = {
     "qms.root.cause": "Root cause",
     "qms.complaint.answer": "Answer to the customer",
     "qms.complaint.verdict": "Customer's verdict",
+    "qms.complaint.pause": "Waiting for the customer",
+    "qms.complaint.escalation": "Escalation of a late slip",
     "qms.annual.report": "Annual report",
     "qms.warranty.policy": "Three guarantees policy",
     "qms.service.request": "Service request",
@@ -82,6 +84,16 @@ qms.complaint.answer
   at_action      ---- r--- r--- r--- r--- r--- r--- ----
   other_customer ---- ---- r--- r--- r--- r--- r--- ----
 qms.complaint.verdict
+  by_employee    r--- ---- r--- r--- r--- r--- r--- ----
+  by_sales       ---- ---- r--- r--- r--- r--- r--- ----
+  at_action      ---- r--- r--- r--- r--- r--- r--- ----
+  other_customer ---- ---- r--- r--- r--- r--- r--- ----
+qms.complaint.pause
+  by_employee    r--- ---- r--- r--- r--- r--- r--- ----
+  by_sales       ---- ---- r--- r--- r--- r--- r--- ----
+  at_action      ---- r--- r--- r--- r--- r--- r--- ----
+  other_customer ---- ---- r--- r--- r--- r--- r--- ----
+qms.complaint.escalation
   by_employee    r--- ---- r--- r--- r--- r--- r--- ----
   by_sales       ---- ---- r--- r--- r--- r--- r--- ----
   at_action      ---- r--- r--- r--- r--- r--- r--- ----
@@ -223,6 +235,16 @@ class TestAccessMatrix(QmsComplaintCommon):
                     "complaint_id": answer.complaint_id.id, "answer_id": answer.id, "partner_id": cls.customer.id,
                     "date": "2030-05-03 10:00:00", "verdict": "accepted", "handling_score": 4})
                 for name, answer in answers.items()},
+            "qms.complaint.pause": {
+                name: env["qms.complaint.pause"].sudo().create({
+                    "complaint_id": slip.id, "reason": "Sample", "date_start": "2030-05-02 10:00:00"})
+                for name, slip in (("by_employee", by_employee), ("by_sales", by_sales), ("at_action", at_action),
+                                   ("other_customer", other_customer))},
+            "qms.complaint.escalation": {
+                name: env["qms.complaint.escalation"].sudo().create({
+                    "complaint_id": slip.id, "user_id": cls.supervisor.id, "deadline": "ack"})
+                for name, slip in (("by_employee", by_employee), ("by_sales", by_sales), ("at_action", at_action),
+                                   ("other_customer", other_customer))},
             "qms.annual.report": {"complaint": Report.create({"kind": "complaint", "year": 2030}),
                                   "approved": approved,
                                   "satisfaction": Report.create({"kind": "satisfaction", "year": 2030})},

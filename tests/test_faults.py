@@ -110,6 +110,63 @@ print("RESULT " + json.dumps({"results": results, "errors": errors, "lines": len
 '''
 
 
+# --- 1b. two workers escalate late slips at once (issue 13.1) --------------------------------------
+CONCURRENT_ESCALATIONS = r'''
+import json, threading, traceback
+from datetime import date, timedelta
+from odoo import SUPERUSER_ID, api
+from odoo.tests import new_test_user
+
+registry = env.registry
+WAIT = 60  # only guards against a hang; no assertion depends on it
+with registry.cursor() as cr:
+    e = api.Environment(cr, SUPERUSER_ID, {})
+    supervisor = new_test_user(e, login="esc_supervisor",
+                               groups="base.group_user,qms_customer.group_qms_sales_supervisor")
+    gm = new_test_user(e, login="esc_gm", groups="base.group_user,qms_customer.group_qms_general_manager")
+    e.company.qms_supervisor_user_id = supervisor
+    customer = e["res.partner"].create({"name": "Escalation Customer", "is_company": True})
+    received = (date.today() - timedelta(days=60)).strftime("%Y-%m-%d 09:00:00")
+    slips = e["qms.complaint"].create([{"partner_id": customer.id, "category": "service", "severity": severity,
+                                        "received_date": received} for severity in ("minor", "major", "critical")])
+    slip_ids, people = slips.ids, [supervisor.id, gm.id]
+
+results, errors = {}, []
+
+def escalate(key, barrier):
+    try:
+        with registry.cursor() as cr:
+            e = api.Environment(cr, SUPERUSER_ID, {})
+            barrier.wait(WAIT)
+            made = e["qms.complaint"]._cron_escalate_late()
+            results[key] = [[x.complaint_id.id, x.user_id.id, x.deadline] for x in made
+                            if x.complaint_id.id in slip_ids and x.user_id.id in people]
+    except Exception:
+        errors.append(traceback.format_exc())
+
+for round_ in ("first", "again"):
+    barrier = threading.Barrier(2)
+    threads = [threading.Thread(target=escalate, args=(f"{round_}_{n}", barrier)) for n in (1, 2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(WAIT)
+
+with registry.cursor() as cr:
+    cr.execute("""SELECT res_id, user_id, summary, count(*) FROM mail_activity
+                  WHERE res_model = 'qms.complaint' AND res_id = ANY(%s) AND user_id = ANY(%s)
+                  GROUP BY res_id, user_id, summary""", [slip_ids, people])
+    activities = [list(row) for row in cr.fetchall()]
+    # the next test counts the slips it fills: these three go (slips are never deleted but by SQL)
+    for table, column in (("mail_activity", "res_model"), ("mail_message", "model"),
+                          ("mail_followers", "res_model")):
+        cr.execute(f"DELETE FROM {table} WHERE {column} = 'qms.complaint' AND res_id = ANY(%s)", [slip_ids])
+    cr.execute("DELETE FROM qms_complaint WHERE id = ANY(%s)", [slip_ids])
+    cr.execute("UPDATE res_company SET qms_supervisor_user_id = NULL")
+print("RESULT " + json.dumps({"results": results, "errors": errors, "activities": activities}))
+'''
+
+
 # --- 2. upgrade with data, then uninstall -----------------------------------------------------------
 FILL = r'''
 import json
@@ -213,6 +270,21 @@ class TestFaults(BaseCase):
             self.assertEqual(len(first) + len(second), 6, (month, first, second))
         self.assertEqual((len(per_line), out["lines"]), (72, 72))
         self.assertEqual(set(per_line.values()), {1}, per_line)
+        self.assertFalse(BAD_LOG_LINE.findall(log), BAD_LOG_LINE.findall(log)[:10])
+
+    def test_two_workers_escalate_each_late_slip_once(self):
+        """Issue 13.1: two workers run the daily escalation at the same moment, twice: each (slip,
+        person, deadline) gets one activity, from one of them (18: three slips, each late on its three
+        deadlines, to the Sales Supervisor and the General Manager)."""
+        out, log = _shell(self.installed_db, CONCURRENT_ESCALATIONS)
+        self.assertEqual(out["errors"], [], out["errors"])
+        results = {key: {tuple(row) for row in rows} for key, rows in out["results"].items()}
+        self.assertFalse(results["first_1"] & results["first_2"], results)
+        self.assertEqual(len(results["first_1"] | results["first_2"]), 18, results)
+        self.assertEqual((results["again_1"], results["again_2"]), (set(), set()), "never twice")
+        late = [row for row in out["activities"] if row[2].startswith("Late")]
+        self.assertEqual(len(late), 18, out["activities"])
+        self.assertEqual({row[3] for row in late}, {1}, late)
         self.assertFalse(BAD_LOG_LINE.findall(log), BAD_LOG_LINE.findall(log)[:10])
 
     def test_upgrade_keeps_every_record_then_uninstall_is_clean(self):
