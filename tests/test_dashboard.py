@@ -105,12 +105,12 @@ class TestDashboard(QmsHttpCommon):
 
     def test_dashboard_opens_in_the_dashboards_app(self):
         """The web client loads the spreadsheet (a malformed one fails with a console error) and
-        draws its six key figures."""
+        draws its nine key figures."""
         self._complaint()
-        ready = "document.querySelectorAll('canvas.o-scorecard').length >= 6"
+        ready = "document.querySelectorAll('canvas.o-scorecard').length >= 9"
         code = """
             const titles = [...document.querySelectorAll('canvas.o-scorecard')].map((c) => c.title);
-            if (titles.length !== 6 || !titles.includes('Open complaints')) {
+            if (titles.length !== 9 || !titles.includes('Open complaints')) {
                 console.error('key figures drawn: ' + JSON.stringify(titles));
             } else if (document.querySelector('.o_error_dialog')) {
                 console.error('error dialog: ' + document.querySelector('.o_error_dialog').innerText);

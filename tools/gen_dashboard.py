@@ -67,6 +67,12 @@ PIVOTS = [
           rows=["category"], sort="__count"),
     pivot("8", "Cause categories", "qms.corrective.action", ["__count"],
           rows=["cause_category"], domain=[["cause_category", "!=", False]], sort="__count"),
+    # the clocks (issue 13.1): answers given on time among the answers given
+    pivot("9", "Answered on time", "qms.complaint", ["__count"], domain=[["answer_status", "=", "on_time"]]),
+    pivot("10", "Answered", "qms.complaint", ["__count", "answer_working_days"],
+          domain=[["answer_status", "in", ["on_time", "late"]]]),
+    pivot("11", "Waiting for the customer", "qms.complaint", ["__count"],
+          domain=[["waiting_customer", "=", True], ["state", "not in", ["done", "cancel"]]]),
 ]
 
 # key figures on the hidden data sheet: label, formula of the value
@@ -77,6 +83,9 @@ KEY_FIGURES = [
     ("KPI - Open corrective actions", '=PIVOT.VALUE(3,"__count")'),
     ("KPI - Mean satisfaction", '=ROUND(PIVOT.VALUE(4,"satisfaction_score"),2)'),
     ("KPI - Communication plan done", '=IFERROR(PIVOT.VALUE(6,"__count")/PIVOT.VALUE(5,"__count"),0)'),
+    ("KPI - Answered on time", '=IFERROR(PIVOT.VALUE(9,"__count")/PIVOT.VALUE(10,"__count"),0)'),
+    ("KPI - Mean working days to answer", '=ROUND(PIVOT.VALUE(10,"answer_working_days"),1)'),
+    ("KPI - Waiting for the customer", '=PIVOT.VALUE(11,"__count")'),
 ]
 SCORECARDS = [  # title, data cell, background, format
     ("Complaints", "Data!B1", "#EFF6FF"),
@@ -85,9 +94,13 @@ SCORECARDS = [  # title, data cell, background, format
     ("Open corrective actions", "Data!B4", "#FFF7ED"),
     ("Mean satisfaction (1-5)", "Data!B5", "#F0FDF4"),
     ("Communication plan done", "Data!B6", "#F0FDF4"),
+    ("Answered on time", "Data!B7", "#F0FDF4"),
+    ("Mean working days to answer", "Data!B8", "#FFF7ED"),
+    ("Waiting for the customer", "Data!B9", "#FFF7ED"),
 ]
 
 
+PERCENT_CELLS = ("Data!B6", "Data!B7")
 ROW_HEIGHT = 23  # the grid's default: a chart sits under the heading of its row
 
 
@@ -114,7 +127,7 @@ def scorecard(index, title, key, background):
     data = {"title": {"text": title, "bold": True, "color": "#434343"}, "type": "scorecard",
             "background": background, "keyValue": key, "humanize": False, "chartId": chart_id,
             "baselineColorDown": "#DC6965", "baselineColorUp": "#00A04A", "baselineMode": "difference"}
-    if index == 5:
+    if key in PERCENT_CELLS:
         data["format"] = "0%"
     figure = {"id": chart_id, "width": 300, "height": 106, "tag": "chart", "data": data,
               "offset": {"x": 10 + index % 3 * 310, "y": 12 + index // 3 * 116}, "col": 0, "row": 0}
@@ -141,37 +154,37 @@ def dashboard():
         menus[figure["id"]] = menu
     charts = [
         chart("qms-chart-month-category", "qms.complaint", ["received_date:month", "category"], "__count",
-              "bar", 12, stacked=True),
+              "bar", 17, stacked=True),
         chart("qms-chart-satisfaction", "qms.communication", ["date:month"], "satisfaction_score", "line",
-              30, domain=[["satisfaction_score", ">", 0]], menu="qms_customer.qms_communication_satisfaction_menu"),
+              35, domain=[["satisfaction_score", ">", 0]], menu="qms_customer.qms_communication_satisfaction_menu"),
         chart("qms-chart-plan", "qms.communication.plan.line", ["date_planned:month", "state"], "__count",
-              "bar", 48, stacked=True, menu="qms_customer.qms_communication_plan_line_menu"),
-        chart("qms-chart-state", "qms.complaint", ["state"], "__count", "pie", 84, width=480, height=330,
+              "bar", 53, stacked=True, menu="qms_customer.qms_communication_plan_line_menu"),
+        chart("qms-chart-state", "qms.complaint", ["state"], "__count", "pie", 89, width=480, height=330,
               domain=OPEN_COMPLAINT),
     ]
     for figure, menu in charts:
         figures.append(figure)
         menus[figure["id"]] = menu
     cells = {
-        "A12": link("Complaints by month and category", "qms.complaint", "graph",
+        "A17": link("Complaints by month and category", "qms.complaint", "graph",
                    ["received_date:month", "category"]),
-        "A30": link("Customer satisfaction by month", "qms.communication", "graph", ["date:month"],
+        "A35": link("Customer satisfaction by month", "qms.communication", "graph", ["date:month"],
                     "satisfaction_score", [["satisfaction_score", ">", 0]]),
-        "A48": link("Communication plan: planned and done", "qms.communication.plan.line", "graph",
+        "A53": link("Communication plan: planned and done", "qms.communication.plan.line", "graph",
                     ["date_planned:month", "state"]),
-        "A66": link("Complaints by category", "qms.complaint", "pivot", ["category"]),
-        "A67": "=PIVOT(7)",
-        "E66": link("Corrective actions by cause category (Pareto)", "qms.corrective.action", "pivot",
+        "A71": link("Complaints by category", "qms.complaint", "pivot", ["category"]),
+        "A72": "=PIVOT(7)",
+        "E71": link("Corrective actions by cause category (Pareto)", "qms.corrective.action", "pivot",
                     ["cause_category"]),
-        "E67": "=PIVOT(8)",
-        "A84": link("Open complaints by stage", "qms.complaint", "pivot", ["state"], domain=OPEN_COMPLAINT),
+        "E72": "=PIVOT(8)",
+        "A89": link("Open complaints by stage", "qms.complaint", "pivot", ["state"], domain=OPEN_COMPLAINT),
     }
     sheet = {
-        "id": "qms-sheet-dashboard", "name": "Dashboard", "colNumber": 8, "rowNumber": 110,
+        "id": "qms-sheet-dashboard", "name": "Dashboard", "colNumber": 8, "rowNumber": 120,
         "rows": {}, "cols": {"0": {"size": 250}, "1": {"size": 90}, "2": {"size": 110}, "3": {"size": 40},
                              "4": {"size": 250}, "5": {"size": 90}, "6": {"size": 90}},
         "merges": [], "cells": cells,
-        "styles": dict.fromkeys(("A12", "A30", "A48", "A66", "E66", "A84"), 1),
+        "styles": dict.fromkeys(("A17", "A35", "A53", "A71", "E71", "A89"), 1),
         "formats": {}, "borders": {}, "conditionalFormats": [], "dataValidationRules": [],
         "figures": figures, "tables": [], "areGridLinesVisible": False, "isVisible": True,
         "headerGroups": {"ROW": [], "COL": []}, "comments": {},
@@ -182,7 +195,7 @@ def dashboard():
         data_cells[f"B{row}"] = formula
     data_sheet = {
         "id": "qms-sheet-data", "name": "Data", "colNumber": 4, "rowNumber": 20, "rows": {}, "cols": {},
-        "merges": [], "cells": data_cells, "styles": {}, "formats": {"B6": 1}, "borders": {},
+        "merges": [], "cells": data_cells, "styles": {}, "formats": {"B6": 1, "B7": 1}, "borders": {},
         "conditionalFormats": [], "dataValidationRules": [], "figures": [], "tables": [],
         "areGridLinesVisible": True, "isVisible": False, "headerGroups": {"ROW": [], "COL": []},
         "comments": {},
