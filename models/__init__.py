@@ -13,6 +13,7 @@ from . import qms_complaint_answer
 from . import qms_complaint_verdict
 from . import qms_complaint_pause
 from . import qms_complaint_escalation
+from . import qms_complaint_source_mixin
 from . import sale_order
 from . import ir_actions_report
 from . import ir_attachment

@@ -1,40 +1,12 @@
-from odoo import Command, api, fields, models
+from odoo import Command, models
 
 
 class AccountMove(models.Model):
     _name = "account.move"
-    _inherit = ["account.move", "qms.complaint.link.mixin"]
+    _inherit = ["account.move", "qms.complaint.link.mixin", "qms.complaint.source.mixin"]
 
-    # --- issue #13.7: a complaint recorded from a customer invoice, pre-filled like one from a sales order
-    qms_recorded_complaint_count = fields.Integer(
-        string="Complaints Recorded", compute="_compute_qms_recorded_complaint_count",
-        groups="qms_customer.group_qms_employee")
-
-    def _compute_qms_recorded_complaint_count(self):
-        counts = dict(self.env["qms.complaint"]._read_group(
-            [("invoice_id", "in", self.ids)], ["invoice_id"], ["__count"]))
-        for move in self:
-            move.qms_recorded_complaint_count = counts.get(move, 0)
-
-    @api.readonly
-    def action_view_qms_recorded_complaints(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("qms_customer.qms_complaint_action")
-        action.update(domain=[("invoice_id", "=", self.id)], context=self._prepare_qms_complaint_context())
-        return action
-
-    @api.readonly
-    def action_record_qms_complaint(self):
-        """Open a new complaint slip pre-filled with this invoice's customer, order and products."""
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Record Complaint"),
-            "res_model": "qms.complaint",
-            "view_mode": "form",
-            "target": "current",
-            "context": self._prepare_qms_complaint_context(),
-        }
+    # a complaint recorded from a customer invoice, pre-filled like one from a sales order (issue 13.7)
+    _qms_complaint_source_field = "invoice_id"
 
     def _prepare_qms_complaint_context(self):
         self.ensure_one()

@@ -670,14 +670,20 @@ class QmsComplaint(models.Model):
     def _check_date_deadline(self):
         self._check_received_date()  # first: a reception near the year 9999 cannot be converted
         for complaint in self.filtered(lambda c: c.date_deadline and c.received_date):
-            received = fields.Datetime.context_timestamp(complaint, complaint.received_date).date()
-            latest = received.replace(year=min(received.year + YEARS_AHEAD, 9999), day=min(received.day, 28))
+            received, latest = complaint._reception_window()
             if not received <= complaint.date_deadline <= latest:
                 raise ValidationError(self.env._(
                     "%(slip)s: \"Close By\" must be between the reception (%(received)s) and %(years)s years "
                     "after it (got %(deadline)s).", slip=complaint.display_name,
                     received=format_date(self.env, received), years=YEARS_AHEAD,
                     deadline=format_date(self.env, complaint.date_deadline)))
+
+    def _reception_window(self):
+        """(day of reception, last day a date of this slip may name): a slip's dates fall between its
+        reception and YEARS_AHEAD years after it."""
+        self.ensure_one()
+        received = fields.Datetime.context_timestamp(self, self.received_date).date()
+        return received, received.replace(year=min(received.year + YEARS_AHEAD, 9999), day=min(received.day, 28))
 
     @api.constrains("description", "reply_text", "supervisor_comment", "quality_disposition",
                     "investigation_cause", "verification_notes", "cancel_reason", "nature_reason", "correction")
@@ -1733,9 +1739,9 @@ class QmsComplaint(models.Model):
 
     @api.constrains("answer_agreed_date", "received_date")
     def _check_answer_agreed_date(self):
+        self._check_received_date()  # first: a reception near the year 9999 cannot be converted
         for slip in self.filtered(lambda s: s.answer_agreed_date and s.received_date):
-            received = fields.Datetime.context_timestamp(slip, slip.received_date).date()
-            latest = received.replace(year=min(received.year + YEARS_AHEAD, 9999), day=min(received.day, 28))
+            received, latest = slip._reception_window()
             if not received <= slip.answer_agreed_date <= latest:
                 raise ValidationError(self.env._(
                     "%(slip)s: the answer date agreed with the customer must be between the reception "

@@ -90,8 +90,8 @@ class TestComplaintFromDocuments(QmsHttpCommon):
         self.assertEqual(slip.line_ids.mapped("product_id"), self.product_a | self.product_b)
         self.assertEqual(sorted(slip.line_ids.mapped("qty_complained")), [4.0, 10.0])
         self.assertEqual(slip.line_ids.sale_line_id, self.order.order_line)
-        self.assertEqual(self.picking.with_user(self.sales).qms_recorded_complaint_count, 1)
-        action = self.picking.with_user(self.sales).action_view_qms_recorded_complaints()
+        self.assertEqual(self.picking.with_user(self.sales).qms_complaint_count, 1)
+        action = self.picking.with_user(self.sales).action_view_qms_complaints()
         self.assertEqual(self.env["qms.complaint"].search(action["domain"]), slip)
         self.assertEqual(slip.with_user(self.sales).action_view_picking()["res_id"], self.picking.id)
 
@@ -101,7 +101,7 @@ class TestComplaintFromDocuments(QmsHttpCommon):
         self.assertEqual(slip.partner_id, self.customer)
         self.assertEqual(slip.sale_order_id, self.order)
         self.assertEqual(slip.line_ids.mapped("product_id"), self.product_a | self.product_b)
-        self.assertEqual(self.invoice.with_user(self.sales).qms_recorded_complaint_count, 1)
+        self.assertEqual(self.invoice.with_user(self.sales).qms_complaint_count, 1)
         self.assertEqual(slip.with_user(self.sales).action_view_invoice()["res_id"], self.invoice.id)
 
     def test_wrong_documents_refused(self):

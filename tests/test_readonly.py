@@ -152,9 +152,9 @@ class TestReadOnlyPaths(QmsHttpCommon):
             (self.sales, "qms.complaint", "action_view_repeat_complaints", self.complaint.ids, True),
             (self.sales, "qms.complaint", "action_view_picking", self.complaint.ids, True),
             (self.sales, "qms.complaint", "action_view_invoice", self.complaint.ids, True),
-            (self.admin, "stock.picking", "action_view_qms_recorded_complaints", picking.ids, True),
+            (self.admin, "stock.picking", "action_view_qms_complaints", picking.ids, True),
             (self.admin, "stock.picking", "action_record_qms_complaint", picking.ids, True),
-            (self.admin, "account.move", "action_view_qms_recorded_complaints", self.invoice.ids, True),
+            (self.admin, "account.move", "action_view_qms_complaints", self.invoice.ids, True),
             (self.admin, "account.move", "action_record_qms_complaint", self.invoice.ids, True),
         ]
 
