@@ -14,7 +14,7 @@ class QmsComplaintSourceMixin(models.AbstractModel):
     """The complaint slip's field naming the document."""
 
     qms_complaint_count = fields.Integer(
-        string="Complaints", compute="_compute_qms_complaint_count", groups="qms_customer.group_qms_employee")
+        string="Complaint Count", compute="_compute_qms_complaint_count", groups="qms_customer.group_qms_employee")
 
     def _compute_qms_complaint_count(self):
         field = self._qms_complaint_source_field
