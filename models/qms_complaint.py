@@ -1662,6 +1662,8 @@ class QmsComplaint(models.Model):
 
     def _qms_send_customer_mail(self, template_xmlid):
         """E-mail the template to each slip's customer contact; returns the slips that were e-mailed."""
+        if not self:
+            return self
         template = self.env.ref(template_xmlid)
         # sudo: the slip's recorder or closer writes to the customer whatever they may read of the
         # contact; only slips whose customer has an address get the e-mail

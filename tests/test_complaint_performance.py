@@ -32,8 +32,9 @@ class TestComplaintPerformance(QmsComplaintCommon):
         Complaint.web_save(self._save_vals(), FORM_SPEC)  # warm caches and the sequence
         self.env.invalidate_all()
         # 26: the gap-free slip number takes its turn on the company's sequence (issue #11.7);
-        # 28: the clocks read the company calendar's weekdays and public holidays (issue 13.1)
-        with self.assertQueryCount(28):
+        # 28: the clocks read the company calendar's weekdays and public holidays (issue 13.1);
+        # 29: the recurrence matching, one SQL for the new slip's products (issue 14.3)
+        with self.assertQueryCount(29):
             result = Complaint.web_save(self._save_vals(), FORM_SPEC)
         self.assertEqual(len(result[0]["line_ids"]), 2)
 
