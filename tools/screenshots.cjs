@@ -45,6 +45,13 @@ try {
         const pdf = await context.request.get(`${base}/report/pdf/qms_customer.report_qms_complaint/${slip}`);
         writeFileSync(`${out}/${tag}-complaint-slip.pdf`, await pdf.body());
         console.log(`wrote ${out}/${tag}-complaint-slip.pdf`);
+        // the 8D report of the demo slip whose handling is complete (issue 14)
+        const [eightD] = await callKw(context, "qms.complaint", "search", [[["team_recognition", "!=", false]]], { limit: 1 });
+        if (eightD) {
+            const report = await context.request.get(`${base}/report/pdf/qms_customer.report_qms_complaint_8d/${eightD}`);
+            writeFileSync(`${out}/${tag}-8d-report.pdf`, await report.body());
+            console.log(`wrote ${out}/${tag}-8d-report.pdf`);
+        }
         const [remedies] = await callKw(context, "qms.complaint", "search", [[["line_ids.remedy", "!=", false]]], { limit: 1 });
         if (remedies) {
             await shot(page, `/odoo/action-qms_customer.qms_complaint_action/${remedies}`, `${tag}-complaint-remedies.png`, ".o_form_view .o_statusbar_status");
