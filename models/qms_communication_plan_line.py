@@ -1,16 +1,12 @@
 import calendar
-import logging
 from datetime import date
-
-from psycopg2.errors import LockNotAvailable, SerializationFailure
 
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from .qms_input_guard import check_input
+from .qms_reminder_claim import claim_reminders
 from .qms_workflow_mixin import Gate, Step
-
-_logger = logging.getLogger(__name__)
 
 # Methods of communication with existing customers (4.2.2).
 METHODS = [
@@ -62,7 +58,7 @@ class QmsCommunicationPlanLine(models.Model):
     _qms_gates = GATES
     # a planned activity belongs to the plan it was written in
     _qms_fixed_fields = ("plan_id",)
-    # claimed in SQL by the reminders (_claim_reminders), never written through the ORM
+    # claimed in SQL by the reminders (qms_reminder_claim.claim_reminders), never written through the ORM
     _qms_server_fields = ("reminded_user_id",)
 
     plan_id = fields.Many2one("qms.communication.plan", required=True, ondelete="cascade", index=True)
@@ -287,7 +283,7 @@ class QmsCommunicationPlanLine(models.Model):
         lines = self.search([("state", "=", "planned"), ("plan_id.state", "=", "approved"),
                              ("date_planned", "<=", last), ("date_deadline", ">=", first),
                              ("user_id", "!=", False)])
-        lines = lines._claim_reminders()
+        lines = claim_reminders(lines, "reminded_user_id", "user_id")
         # done reminders are archived, not deleted: look at them too, or they would come back
         # (lines reminded before the claim existed have no reminded_user_id but have the activity)
         reminded = self.env["mail.activity"].with_context(active_test=False).search([
@@ -303,38 +299,6 @@ class QmsCommunicationPlanLine(models.Model):
                 user_id=line.user_id.id,
             )
         return new
-
-    def _claim_reminders(self):
-        """Lock and stamp the lines whose responsible has not been reminded yet; return them.
-
-        Two workers may run the reminders at once (the scheduler and a manual "Run", or two
-        servers): each takes only the lines nobody else holds (``SKIP LOCKED``) and stamps them with
-        the reminded user in the same statement. A worker whose snapshot predates another worker's
-        commit cannot lock the rows that worker stamped (PostgreSQL reports a serialization failure
-        under Odoo's REPEATABLE READ): that batch is left alone, the next run sees it reminded.
-        """
-        if not self:
-            return self
-        self.flush_recordset(["user_id", "reminded_user_id"])
-        query = """
-            UPDATE qms_communication_plan_line line
-               SET reminded_user_id = line.user_id
-             WHERE line.id IN (SELECT id FROM qms_communication_plan_line
-                                WHERE id = ANY(%s) AND reminded_user_id IS DISTINCT FROM user_id
-                                ORDER BY id
-                                  FOR NO KEY UPDATE SKIP LOCKED)
-         RETURNING line.id
-        """
-        try:
-            with self.env.cr.savepoint(flush=False):
-                self.env.cr.execute(query, [self.ids], log_exceptions=False)
-                claimed = [row[0] for row in self.env.cr.fetchall()]
-        except (SerializationFailure, LockNotAvailable):
-            _logger.info("Communication plan reminders: %s lines are being reminded by another worker, "
-                         "skipped", len(self))
-            return self.browse()
-        self.invalidate_recordset(["reminded_user_id"])
-        return self.browse(claimed)
 
     def action_send_evaluation(self):
         """Send the evaluation survey of a planned customer evaluation: the communication that

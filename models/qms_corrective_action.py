@@ -5,6 +5,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_date
 
 from .qms_input_guard import check_input
+from .qms_reminder_claim import claim_reminders
 from .qms_root_cause import CAUSE_CATEGORIES
 from .qms_workflow_mixin import Gate, Step
 
@@ -83,6 +84,7 @@ class QmsCorrectiveAction(models.Model):
     _qms_fixed_fields = ("name", "complaint_id")
     _qms_server_fields = ("revision", "revision_ids")
     _qms_server_fields += RECURRENCE_FIELDS  # issue 14: the recurrence is found by the server
+    _qms_server_fields += ("reminded_deadline",)  # claimed by the due-date reminders only
 
     name = fields.Char(string="Number", readonly=True, copy=False, default="/", index="trigram")
     complaint_id = fields.Many2one(
@@ -134,6 +136,9 @@ class QmsCorrectiveAction(models.Model):
         "res.users", string="Owner", tracking=True, default=lambda self: self.env.user,
         domain="[('share', '=', False)]")
     date_deadline = fields.Date(string="Due Date", required=True, tracking=True)
+    reminded_deadline = fields.Date(
+        string="Owner Reminded For", readonly=True, copy=False,
+        help="The due date the owner was last reminded of; a new due date is reminded again.")
     implementation_notes = fields.Text()
     # 8D, D7: what keeps the cause from coming back beyond this case
     prevention_notes = fields.Text(
@@ -483,3 +488,27 @@ class QmsCorrectiveAction(models.Model):
                 action.activity_schedule("qms_customer.mail_activity_type_qms_action", summary=summary, note=note,
                                          user_id=user.id, date_deadline=fields.Date.context_today(action))
 
+
+    # --- the owner's reminder before the due date (issue 14, item 1) -------------------------------
+    @api.model
+    def _cron_remind_due(self, today=None):
+        """A to-do for the owner of each action being carried out, the company's days before its due
+        date; once per due date (a new due date is reminded again), whatever the number of workers
+        running it (the reminder is claimed in SQL). Returns the actions reminded."""
+        today = today or fields.Date.context_today(self)
+        Action = self.sudo()
+        # the widest window of the companies first, each company's own window after
+        horizon = max(Action.env["res.company"].search([]).mapped("qms_action_reminder_days") or [0])
+        actions = Action.search([("state", "in", ("approved", "in_progress")), ("user_id", "!=", False),
+                                 ("date_deadline", "<=", today + timedelta(days=horizon))])
+        due = actions.filtered(
+            lambda action: action.reminded_deadline != action.date_deadline
+            and action.date_deadline - timedelta(days=action.company_id.qms_action_reminder_days) <= today)
+        reminded = claim_reminders(due, "reminded_deadline", "date_deadline")
+        for action in reminded:
+            action.activity_schedule(
+                "mail.mail_activity_data_todo", date_deadline=max(action.date_deadline, today),
+                summary=self.env._("Corrective action %(action)s is due on %(date)s", action=action.name,
+                                   date=format_date(self.env, action.date_deadline)),
+                user_id=action.user_id.id)
+        return reminded

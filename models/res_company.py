@@ -38,6 +38,13 @@ class ResCompany(models.Model):
         help="A new slip repeats an earlier one when a product of its lines is the same (or of the same "
              "product category) and the complaint category is the same.")
 
+    qms_action_reminder_days = fields.Integer(
+        string="Remind the Owner of a Corrective Action (Days Before Due)", default=3,
+        help="The owner of a corrective action being carried out gets a to-do this many days before its due "
+             "date (0: on the due date).")
+
+    _qms_action_reminder_days_positive = models.Constraint(
+        "CHECK(qms_action_reminder_days >= 0)", "The days before a corrective action's due date cannot be negative.")
     _qms_effectiveness_days_positive = models.Constraint(
         "CHECK(qms_effectiveness_days_minor >= 0 AND qms_effectiveness_days_major >= 0 "
         "AND qms_effectiveness_days_critical >= 0 AND qms_recurrence_months >= 0)",

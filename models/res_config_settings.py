@@ -11,6 +11,7 @@ class ResConfigSettings(models.TransientModel):
     qms_complaint_close_days = fields.Integer(related="company_id.qms_complaint_close_days", readonly=False)
     qms_effectiveness_days_minor = fields.Integer(related="company_id.qms_effectiveness_days_minor", readonly=False)
     qms_effectiveness_days_major = fields.Integer(related="company_id.qms_effectiveness_days_major", readonly=False)
+    qms_action_reminder_days = fields.Integer(related="company_id.qms_action_reminder_days", readonly=False)
     qms_effectiveness_days_critical = fields.Integer(
         related="company_id.qms_effectiveness_days_critical", readonly=False)
     qms_recurrence_months = fields.Integer(related="company_id.qms_recurrence_months", readonly=False)

@@ -1,5 +1,6 @@
 from datetime import date
 
+from odoo.addons.qms_customer.models.qms_reminder_claim import claim_reminders
 from odoo.tests import tagged
 
 from .common import QmsCommunicationCommon
@@ -16,7 +17,7 @@ class TestCommunicationPlanReminder(QmsCommunicationCommon):
         Line = self.env["qms.communication.plan.line"]
         self.assertEqual(Line._cron_remind_due(today=date(self.YEAR, 4, 3)), line)
         self.assertEqual(line.reminded_user_id, self.sales)
-        self.assertFalse(line._claim_reminders(), "a line is claimed once per responsible")
+        self.assertFalse(claim_reminders(line, "reminded_user_id", "user_id"), "a line is claimed once per responsible")
         # the plan is reopened and the activity handed to someone else: that person is reminded
         plan.with_user(self.supervisor).action_draft()
         line.user_id = self.supervisor
@@ -38,4 +39,4 @@ class TestCommunicationPlanReminder(QmsCommunicationCommon):
     def test_reminding_nothing_costs_no_claim_query(self):
         Line = self.env["qms.communication.plan.line"]
         with self.assertQueryCount(0):
-            Line.browse()._claim_reminders()
+            claim_reminders(Line.browse(), "reminded_user_id", "user_id")
