@@ -56,6 +56,7 @@
         "report/qms_communication_plan_templates.xml",
         "report/qms_annual_report_templates.xml",
         "report/qms_service_request_templates.xml",
+        "report/qms_warranty_card_templates.xml",
         # wizards
         "wizard/qms_complaint_cancel_views.xml",
         "wizard/qms_remedy_override_views.xml",

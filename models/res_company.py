@@ -59,6 +59,7 @@ class ResCompany(models.Model):
     qms_visit_doc_code = fields.Char(string="Customer Visit Record Form Code", default="QR-8.2-05")
     qms_plan_doc_code = fields.Char(string="Communication Plan Form Code", default="QR-8.2-06")
     qms_8d_doc_code = fields.Char(string="8D Report Form Code", default="QR-8.2-07")
+    qms_warranty_card_doc_code = fields.Char(string="Warranty Card Form Code", default="QR-8.2-08")
     qms_warranty_start = fields.Selection([
         ("delivery", "Delivery Date"),
         ("invoice", "Invoice Date"),
@@ -70,7 +71,7 @@ class ResCompany(models.Model):
 
     def _qms_document_header(self, kind):
         """Header values of a controlled form: 'complaint', 'corrective_action', 'annual_report',
-        'service', 'visit', 'plan' or '8d'."""
+        'service', 'visit', 'plan', '8d' or 'warranty_card'."""
         self.ensure_one()
         code = {
             "complaint": self.qms_complaint_doc_code,
@@ -80,6 +81,7 @@ class ResCompany(models.Model):
             "visit": self.qms_visit_doc_code,
             "plan": self.qms_plan_doc_code,
             "8d": self.qms_8d_doc_code,
+            "warranty_card": self.qms_warranty_card_doc_code,
         }[kind]
         return {"code": code or "", "edition": self.qms_doc_edition or "", "revision": self.qms_doc_revision or ""}
 

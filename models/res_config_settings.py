@@ -21,6 +21,7 @@ class ResConfigSettings(models.TransientModel):
     qms_visit_doc_code = fields.Char(related="company_id.qms_visit_doc_code", readonly=False)
     qms_plan_doc_code = fields.Char(related="company_id.qms_plan_doc_code", readonly=False)
     qms_8d_doc_code = fields.Char(related="company_id.qms_8d_doc_code", readonly=False)
+    qms_warranty_card_doc_code = fields.Char(related="company_id.qms_warranty_card_doc_code", readonly=False)
     qms_warranty_start = fields.Selection(related="company_id.qms_warranty_start", readonly=False)
     qms_refund_days = fields.Integer(related="company_id.qms_refund_days", readonly=False)
     qms_replacement_days = fields.Integer(related="company_id.qms_replacement_days", readonly=False)

@@ -1,4 +1,8 @@
-from odoo import Command, models
+from datetime import timedelta
+
+from odoo import Command, fields, models
+
+from .qms_warranty_policy import REMEDIES
 
 
 class StockPicking(models.Model):
@@ -25,3 +29,29 @@ class StockPicking(models.Model):
                 "qty_complained": move.quantity,
             }) for move in moves],
         }
+
+    # --- the warranty card (三包凭证) of each unit delivered (issue 15, item 5) ----------------------
+    def _prepare_warranty_card_print_data(self):
+        """One card per unit delivered to the customer: a serial number is a unit; a lot, or a
+        product without either, is one card for its quantity. Each card has its windows of the
+        three guarantees, counted from the delivery day (the company's rule when it counts from
+        the delivery; from the invoice date otherwise, which the card says without dates)."""
+        self.ensure_one()
+        if self.picking_type_code != "outgoing" or self.state != "done":
+            return []
+        start = fields.Datetime.context_timestamp(self, self.date_done).date()
+        by_delivery = self.company_id.qms_warranty_start == "delivery"
+        labels = dict(self.env["qms.complaint.line"]._fields["remedy"]._description_selection(self.env))
+        cards = []
+        for move_line in self.move_line_ids.filtered(lambda ml: ml.quantity and ml.product_id):
+            days = self.env["qms.warranty.policy"]._get_windows(move_line.product_id, self.company_id)
+            cards.append({
+                "product": move_line.product_id,
+                "lot": move_line.lot_id,
+                "quantity": move_line.quantity,
+                "uom": move_line.product_uom_id,
+                "start": start,
+                "windows": [{"remedy": labels[remedy], "days": days[remedy],
+                             "until": by_delivery and start + timedelta(days=days[remedy])} for remedy in REMEDIES],
+            })
+        return cards

@@ -54,3 +54,4 @@ from . import test_8d_report
 from . import test_cluster_tool
 from . import test_complaint_clocks
 from . import test_corrective_action_reminder
+from . import test_warranty_card
