@@ -53,3 +53,5 @@ from . import test_dashboard
 from . import test_8d_report
 from . import test_cluster_tool
 from . import test_complaint_clocks
+from . import test_annual_report_clocks
+from . import test_portal_clocks
