@@ -12,6 +12,7 @@ from odoo.fields import Domain
 from odoo.tools import SQL
 
 from .ir_actions_report import self_contained_pdf
+from .qms_complaint import CLOCKS as CLOCK_KINDS
 from .qms_input_guard import check_input
 from .qms_workflow_mixin import Gate, Step
 
@@ -315,6 +316,8 @@ class QmsAnnualReport(models.Model):
             "not_yet_decided": total - responsible.get(True, 0) - responsible.get(False, 0),
             "by_category": by_category,
             **closing,
+            # issue 13.6: the deadlines of the handling, frozen with the other figures
+            "clocks": self._clock_statistics(valid, breakdown=with_previous),
         }
         if not with_previous:
             return figures
@@ -694,6 +697,9 @@ class QmsAnnualReport(models.Model):
         })
         values["chart_month"] = self._svg_bar_chart(values["by_month"])
         values["chart_category"] = self._svg_bar_chart(values["by_category"])
+        # issue 13.6: the deadlines of the handling (nothing for reports frozen before they were counted)
+        values["clocks"] = self._prepare_clock_print_data(figures)
+        values["comparison"] += self._clock_comparison_rows(figures, previous)
         return values
 
     @api.model
@@ -720,6 +726,96 @@ class QmsAnnualReport(models.Model):
                 label_width + bar + 4, y + bar_height - 4, value))
         parts.append(Markup("</svg>"))
         return Markup("").join(parts)
+
+    # --- issue 13.6: the deadlines of the complaint handling in the yearly summary ---------------------
+    def _clock_statistics(self, domain, breakdown=True):
+        """On-time rate (met on time among met) and mean working days of each deadline (acknowledge,
+        answer, close) of the slips of ``domain``: in all and, with ``breakdown``, by month of
+        reception, by category and by responsible department. One grouped read whatever the number
+        of slips (the groups are bounded by 12 months x categories x departments x statuses)."""
+        Complaint = self.env["qms.complaint"].sudo().with_context(tz=self.tz, active_test=False)
+        statuses = [f"{kind}_status" for kind in CLOCK_KINDS]
+        groupby = [*(("received_date:month_number", "category", "responsible_department_id") if breakdown else ()),
+                   *statuses]
+        sums = {}  # (dimension, key) -> kind -> [met, on time, working days]
+
+        def add(key, row_statuses, count, days):
+            bucket = sums.setdefault(key, {})
+            for kind, status, kind_days in zip(CLOCK_KINDS, row_statuses, days, strict=True):
+                if status in ("on_time", "late"):  # met (a running deadline has no working days yet)
+                    met = bucket.setdefault(kind, [0, 0, 0])
+                    met[0] += count
+                    met[1] += count if status == "on_time" else 0
+                    met[2] += kind_days or 0
+
+        for row in Complaint._read_group(
+                domain, groupby, ["__count", *(f"{kind}_working_days:sum" for kind in CLOCK_KINDS)]):
+            keys, row_statuses = row[:len(groupby) - 3], row[len(groupby) - 3:len(groupby)]
+            count, days = row[len(groupby)], row[len(groupby) + 1:]
+            add(("total", None), row_statuses, count, days)
+            if breakdown:
+                month, category, department = keys
+                add(("month", month), row_statuses, count, days)
+                add(("category", category), row_statuses, count, days)
+                add(("department", department), row_statuses, count, days)
+
+        def stats(key):
+            bucket = sums.get(key, {})
+            result = {}
+            for kind in CLOCK_KINDS:
+                met, on_time, days = bucket.get(kind, (0, 0, 0))
+                result[kind] = {"met": met, "on_time": on_time,
+                                "on_time_pct": round(100.0 * on_time / met, 1) if met else None,
+                                "days_mean": round(days / met, 1) if met else None}
+            return result
+
+        clocks = {"total": stats(("total", None))}
+        if breakdown:
+            clocks["by_month"] = [stats(("month", month)) for month in range(1, 13)]
+            clocks["by_category"] = {category: stats(("category", category))
+                                     for (dimension, category) in sums if dimension == "category"}
+            # named in the language being computed; the slips without a department last (named on printing)
+            departments = [key for dimension, key in sums if dimension == "department"]
+            clocks["by_department"] = sorted(
+                ([department.display_name if department else None, stats(("department", department))]
+                 for department in departments),
+                key=lambda row: (row[0] is None, row[0] or ""))
+        return clocks
+
+    def _prepare_clock_print_data(self, figures):
+        """The deadlines' figures as printed, labelled in the reader's language; None for a report
+        frozen before they were counted (it prints nothing of them)."""
+        clocks = figures.get("clocks")
+        if not clocks:
+            return None
+        categories = self._selection_labels("qms.complaint", "category")
+        by_category = clocks.get("by_category", {})
+        return {
+            # the deadlines named as on the slip (the labels of its clock fields)
+            "kinds": [[kind, self.env["qms.complaint"]._fields[f"{kind}_status"]._description_string(self.env)]
+                      for kind in CLOCK_KINDS],
+            "total": clocks["total"],
+            "by_month": [[str(month), row] for month, row in enumerate(clocks.get("by_month", []), start=1)],
+            "by_category": [[label, by_category[key]] for key, label in categories.items() if key in by_category],
+            "by_department": [[name or self.env._("No responsible department"), row]
+                              for name, row in clocks.get("by_department", [])],
+        }
+
+    def _clock_comparison_rows(self, figures, previous):
+        """Rows of the comparison with the previous year: the on-time rate and the mean working days
+        of each deadline (only when both years have them)."""
+        now, before = figures.get("clocks", {}).get("total"), previous.get("clocks", {}).get("total")
+        if not (now and before):
+            return []
+        rates = [self.env._("Acknowledged on time (%)"), self.env._("Answered on time (%)"),
+                 self.env._("Closed by the deadline in working days (%)")]
+        means = [self.env._("Mean working days to acknowledge"), self.env._("Mean working days to answer"),
+                 self.env._("Mean working days to close")]
+        rows = []
+        for kind, rate, mean in zip(CLOCK_KINDS, rates, means, strict=True):
+            rows += [[rate, before[kind]["on_time_pct"], now[kind]["on_time_pct"]],
+                     [mean, before[kind]["days_mean"], now[kind]["days_mean"]]]
+        return rows
 
     # --- the customer satisfaction report (clause 4.4.3) -----------------------------------------
     @staticmethod

@@ -55,3 +55,5 @@ from . import test_cluster_tool
 from . import test_complaint_clocks
 from . import test_corrective_action_reminder
 from . import test_warranty_card
+from . import test_annual_report_clocks
+from . import test_portal_clocks
