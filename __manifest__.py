@@ -63,6 +63,7 @@
         "wizard/qms_service_acceptance_views.xml",
         # menus, last: they open the actions above
         "views/qms_customer_menus.xml",
+        "views/qms_complaint_cost_views.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",

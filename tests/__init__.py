@@ -53,3 +53,4 @@ from . import test_dashboard
 from . import test_8d_report
 from . import test_cluster_tool
 from . import test_complaint_clocks
+from . import test_complaint_cost
