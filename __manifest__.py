@@ -64,6 +64,7 @@
         "wizard/qms_service_acceptance_views.xml",
         # menus, last: they open the actions above
         "views/qms_customer_menus.xml",
+        "views/qms_complaint_cost_views.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",
@@ -75,6 +76,7 @@
         "demo/qms_communication_demo.xml",
         "demo/qms_complaint_portal_demo.xml",
         "demo/qms_complaint_remedy_demo.xml",
+        "demo/qms_complaint_cost_demo.xml",
         "demo/qms_annual_report_demo.xml",
         # last: replenishes what the demo data above left below its reordering rules
         "demo/stock_scheduler_demo.xml",

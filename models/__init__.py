@@ -5,6 +5,7 @@ from . import qms_workflow_mixin
 from . import qms_portal_allowlist_mixin
 from . import qms_complaint
 from . import qms_complaint_line
+from . import qms_complaint_cost
 from . import qms_root_cause
 from . import qms_corrective_action
 from . import qms_corrective_action_revision

@@ -319,6 +319,7 @@ class QmsAnnualReport(models.Model):
             # issue 13.6: the deadlines of the handling, frozen with the other figures
             "clocks": self._clock_statistics(valid, breakdown=with_previous),
         }
+        figures["cost"] = self._cost_figures(Complaint, valid)  # issue 14.5
         if not with_previous:
             return figures
         by_month = dict(Complaint._read_group(valid, ["received_date:month_number"], ["__count"]))
@@ -347,6 +348,20 @@ class QmsAnnualReport(models.Model):
         previous = self._compute_complaint_figures(year - 1, target_days, with_previous=False)
         figures["previous"] = previous
         return figures
+
+    def _cost_figures(self, Complaint, domain):
+        """Issue 14.5: the cost of poor quality of the year's slips, in total, by part and by category
+        (one grouped read: the stored costs of the slips, in the company's currency)."""
+        parts = ("cost_credit_notes", "cost_returns", "cost_replacements", "cost_repairs", "cost_entered")
+        currency = self.company_id.currency_id
+        rows = Complaint._read_group(domain, ["category"], [f"{name}:sum" for name in ("cost_total", *parts)])
+        by_category = {category: currency.round(sums[0] or 0.0) for category, *sums in rows}
+        totals = [sum(row[column] or 0.0 for row in rows) for column in range(1, len(parts) + 2)]
+        return {
+            "total": currency.round(totals[0]),
+            **{name: currency.round(value) for name, value in zip(parts, totals[1:], strict=True)},
+            "by_category": by_category,
+        }
 
     def _closing_statistics(self, base, target_days):
         """Days from receipt to closing of the complaints closed: mean, median, 90th percentile
@@ -700,7 +715,29 @@ class QmsAnnualReport(models.Model):
         # issue 13.6: the deadlines of the handling (nothing for reports frozen before they were counted)
         values["clocks"] = self._prepare_clock_print_data(figures)
         values["comparison"] += self._clock_comparison_rows(figures, previous)
+        values["cost"] = self._prepare_cost_print_data(figures)
         return values
+
+    def _prepare_cost_print_data(self, figures):
+        """Issue 14.5: [label, last year, this year] rows of the cost of poor quality, or None for a
+        report frozen before the figure existed."""
+        cost = figures.get("cost")
+        if cost is None:
+            return None
+        previous = figures.get("previous", {}).get("cost") or {}
+        labels = {
+            "total": self.env._("Cost of poor quality"),
+            "cost_credit_notes": self.env._("Credit notes"),
+            "cost_returns": self.env._("Returns (at cost)"),
+            "cost_replacements": self.env._("Replacements (at cost)"),
+            "cost_repairs": self.env._("Repairs (at cost)"),
+            "cost_entered": self.env._("Entered costs (labour, freight, travel, samples, penalties)"),
+        }
+        rows = [[label, previous.get(key, 0.0), cost.get(key, 0.0)] for key, label in labels.items()]
+        categories = self._selection_labels("qms.complaint", "category")
+        by_category = [[categories.get(key, key), (previous.get("by_category") or {}).get(key, 0.0), value]
+                       for key, value in cost.get("by_category", {}).items() if value]
+        return {"rows": rows, "by_category": sorted(by_category, key=lambda row: -row[2])}
 
     @api.model
     def _svg_bar_chart(self, rows, width=520, bar_height=16):

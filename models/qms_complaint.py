@@ -39,6 +39,8 @@ STATES = [
 ]
 INTAKE_STATES = ("draft", "supervisor_review")
 OPEN_STATES = tuple(state for state, _label in STATES if state not in ("done", "cancel"))
+# issue 14.5: the costs of poor quality are entered from Quality's review until the slip is closed
+COST_STATES = ("quality_review", "action", "investigation", "reply", "verification")
 
 # ISO 10002 / GB/T 19012 initial assessment, made by the Sales supervisor at the review (4.3.1)
 COMPLAINT_NATURES = [
@@ -147,6 +149,8 @@ GATES = {
     "agreed_answer": Gate(("draft", "supervisor_review", "quality_review", "action", "investigation", "reply"),
                           ("answer_agreed_date",), group=SALES),
     "waiting": Gate(OPEN_STATES, ("waiting_reason",), group=SALES),
+    # --- issue 14.5: the costs of poor quality people enter (labour, freight, travel, samples, penalties)
+    "costs": Gate(COST_STATES, ("cost_ids",), group=(QUALITY, SALES)),
 }
 # issue 13.1: where each deadline of a slip stands
 CLOCK_STATUSES = [("running", "Running"), ("on_time", "On Time"), ("late", "Late")]
@@ -378,6 +382,33 @@ class QmsComplaint(models.Model):
     refund_move_count = fields.Integer(compute="_compute_remedy_counts")
     remedy_picking_count = fields.Integer(compute="_compute_remedy_counts")
     repair_count = fields.Integer(compute="_compute_remedy_counts")
+
+    # --- issue 14.5: the cost of poor quality (质量损失成本), from the documents and the entered costs
+    currency_id = fields.Many2one(related="company_id.currency_id", string="Currency")
+    cost_ids = fields.One2many("qms.complaint.cost", "complaint_id", string="Costs", copy=False)
+    cost_credit_notes = fields.Monetary(
+        string="Credit Notes Cost", compute="_compute_costs", store=True, compute_sudo=True, copy=False,
+        help="Untaxed amount of the posted credit notes of the slip, in the company's currency.")
+    cost_returns = fields.Monetary(
+        string="Returns Cost", compute="_compute_costs", store=True, compute_sudo=True, copy=False,
+        help="The goods the customer returned, at cost, once the return is validated.")
+    cost_replacements = fields.Monetary(
+        string="Replacements Cost", compute="_compute_costs", store=True, compute_sudo=True, copy=False,
+        help="The goods delivered in replacement, at cost, once the delivery is validated.")
+    cost_repairs = fields.Monetary(
+        string="Repairs Cost", compute="_compute_costs", store=True, compute_sudo=True, copy=False,
+        help="Parts used by the repair orders (done) and services quoted on them, at cost.")
+    cost_entered = fields.Monetary(
+        string="Entered Costs", compute="_compute_costs", store=True, compute_sudo=True, copy=False,
+        help="Labour, freight, travel, samples, penalties and other costs entered on the slip.")
+    cost_total = fields.Monetary(
+        string="Cost of Poor Quality", compute="_compute_costs", store=True, compute_sudo=True, copy=False,
+        help="What the complaint cost the company: its documents at cost and the costs entered.")
+    can_edit_costs = fields.Boolean(compute="_compute_can_edit_gates")
+    product_categ_id = fields.Many2one(
+        "product.category", string="Product Category", compute="_compute_product_categ_id", store=True,
+        compute_sudo=True, index="btree_not_null",
+        help="Category of the product of the slip's first line: what the cost analysis groups by.")
 
     # --- outside the company: the customer portal and the complaints e-mail alias ---------------
     email_from = fields.Char(
@@ -1917,3 +1948,59 @@ class QmsComplaint(models.Model):
                                slip.id, slip.company_id.id, user.id, kind, self.env.uid, self.env.uid)
                            for slip, user, kind in rows)), log_exceptions=False)
         return [row[0] for row in self.env.cr.fetchall()]
+
+    # ----------------------------------------------------------------------------------------------
+    # Issue 14.5: the cost of poor quality, from the real documents the slip produced
+    # ----------------------------------------------------------------------------------------------
+    @api.depends("line_ids.sequence", "line_ids.product_id.categ_id")
+    def _compute_product_categ_id(self):
+        for complaint in self:
+            complaint.product_categ_id = complaint.line_ids[:1].product_id.categ_id
+
+    @api.depends("refund_move_ids.state", "refund_move_ids.amount_untaxed_signed",
+                 "remedy_picking_ids.state", "remedy_picking_ids.move_ids.state",
+                 "remedy_picking_ids.move_ids.quantity",
+                 "repair_ids.state", "repair_ids.move_ids.state", "repair_ids.move_ids.quantity",
+                 "repair_ids.sale_order_id.order_line.product_uom_qty",
+                 "cost_ids.amount")
+    def _compute_costs(self):
+        for complaint in self:
+            company = complaint.company_id
+            refunds = complaint.refund_move_ids.filtered(lambda m: m.state == "posted" and m.move_type == "out_refund")
+            credit = -sum(refunds.mapped("amount_untaxed_signed"))
+            returns = replacements = 0.0
+            for picking in complaint.remedy_picking_ids.filtered(lambda p: p.state == "done"):
+                value = sum(self._qms_move_cost(move, company) for move in picking.move_ids)
+                if picking.location_id.usage == "customer":
+                    returns += value
+                else:
+                    replacements += value
+            repairs = 0.0
+            for repair in complaint.repair_ids.filtered(lambda r: r.state == "done"):
+                parts = repair.move_ids.filtered(lambda m: m.repair_line_type == "add")
+                repairs += sum(self._qms_move_cost(move, company) for move in parts)
+                services = repair.sale_order_id.order_line.filtered(
+                    lambda ol: ol.product_id.type == "service" and not ol.display_type)
+                repairs += sum(ol.product_id.with_company(company).standard_price
+                               * ol.product_uom_id._compute_quantity(ol.product_uom_qty, ol.product_id.uom_id)
+                               for ol in services)
+            entered = sum(complaint.cost_ids.mapped("amount"))
+            currency = company.currency_id
+            parts = {"cost_credit_notes": credit, "cost_returns": returns, "cost_replacements": replacements,
+                     "cost_repairs": repairs, "cost_entered": entered}
+            parts = {name: currency.round(value) for name, value in parts.items()}
+            complaint.update(parts)
+            complaint.cost_total = currency.round(sum(parts.values()))
+
+    @api.model
+    def _qms_move_cost(self, move, company):
+        """A done stock move at cost: its stock valuation when stock_account valued it, else the
+        product's standard price times the quantity done (in the product's unit)."""
+        if move.state != "done":
+            return 0.0
+        value = move["value"] if "value" in move._fields else 0.0
+        if value:
+            return abs(value)
+        qty = move.product_uom._compute_quantity(move.quantity, move.product_id.uom_id)
+        return move.product_id.with_company(company).standard_price * qty
+

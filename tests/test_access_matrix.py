@@ -32,6 +32,7 @@ ROLES = {
 MODELS = {
     "qms.complaint": "Complaint slip",
     "qms.complaint.line": "Slip line",
+    "qms.complaint.cost": "Complaint cost",
     "qms.corrective.action": "Corrective action",
     "qms.corrective.action.revision": "Corrective action history",
     "qms.root.cause": "Root cause",
@@ -70,6 +71,11 @@ qms.complaint.line
   by_sales       ---- ---- rwcu rwcu ---- rwcu r--- r---
   at_action      ---- r--- rwcu rwcu rwcu rwcu r--- r---
   other_customer ---- ---- rwcu rwcu ---- rwcu r--- ----
+qms.complaint.cost
+  by_employee    r--- ---- rwcu rwcu ---- r--- r--- ----
+  by_sales       ---- ---- rwcu rwcu ---- r--- r--- ----
+  at_action      ---- r--- rwcu rwcu rwcu r--- r--- ----
+  other_customer ---- ---- rwcu rwcu ---- r--- r--- ----
 qms.corrective.action
   production     ---- rwc- r--- r--- rwcu rwc- r--- ----
   sales_dept     ---- ---- rwc- rwc- rwcu rwc- r--- ----
@@ -224,6 +230,11 @@ class TestAccessMatrix(QmsComplaintCommon):
                               "other_customer": other_customer},
             "qms.complaint.line": {"by_employee": by_employee.line_ids, "by_sales": by_sales.line_ids,
                                    "at_action": at_action.line_ids, "other_customer": other_customer.line_ids},
+            "qms.complaint.cost": {
+                name: env["qms.complaint.cost"].sudo().create({
+                    "complaint_id": slip.id, "kind": "freight", "amount": 25.0})
+                for name, slip in (("by_employee", by_employee), ("by_sales", by_sales), ("at_action", at_action),
+                                   ("other_customer", other_customer))},
             "qms.corrective.action": {"production": production, "sales_dept": sales_dept},
             "qms.corrective.action.revision": {
                 "production": Revision.create({"action_id": production.id, "revision": 1}),

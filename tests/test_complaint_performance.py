@@ -33,8 +33,9 @@ class TestComplaintPerformance(QmsComplaintCommon):
         self.env.invalidate_all()
         # 26: the gap-free slip number takes its turn on the company's sequence (issue #11.7);
         # 28: the clocks read the company calendar's weekdays and public holidays (issue 13.1);
-        # 29: the recurrence matching, one SQL for the new slip's products (issue 14.3)
-        with self.assertQueryCount(29):
+        # 29: the recurrence matching, one SQL for the new slip's products (issue 14.3);
+        # 30: the stored cost of poor quality and product category of the slip (issue 14.5)
+        with self.assertQueryCount(30):
             result = Complaint.web_save(self._save_vals(), FORM_SPEC)
         self.assertEqual(len(result[0]["line_ids"]), 2)
 

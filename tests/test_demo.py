@@ -59,9 +59,10 @@ class TestDemoStory(TransactionCase):
         # delivered ten days before the install: the demo policy's 15-day refund window is still open
         self.assertEqual((lamp.warranty_days_elapsed, lamp.remedy_eligible, lamp.remedy_days_left),
                          (10, "refund", 5))
-        # refund: a draft credit note for the ten lamps, reversing the posted invoice
+        # refund: a credit note for the ten lamps, reversing the posted invoice (posted by the cost
+        # of poor quality's demo, qms_complaint_cost_demo.xml)
         refund = lamp.refund_move_id
-        self.assertEqual((refund.move_type, refund.state), ("out_refund", "draft"))
+        self.assertEqual((refund.move_type, refund.state), ("out_refund", "posted"))
         self.assertEqual(refund.invoice_line_ids.quantity, 10)
         self.assertEqual(refund.reversed_entry_id.state, "posted")
         # replacement: the chair comes back and a new one goes out

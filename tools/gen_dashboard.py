@@ -73,6 +73,9 @@ PIVOTS = [
           domain=[["answer_status", "in", ["on_time", "late"]]]),
     pivot("11", "Waiting for the customer", "qms.complaint", ["__count"],
           domain=[["waiting_customer", "=", True], ["state", "not in", ["done", "cancel"]]]),
+    # the cost of poor quality (issue 14.5): the stored total of the slips, by complaint category
+    pivot("12", "Cost of poor quality", "qms.complaint", ["cost_total"], rows=["category"],
+          domain=[["state", "!=", "cancel"]], sort="cost_total"),
 ]
 
 # key figures on the hidden data sheet: label, formula of the value
@@ -86,6 +89,7 @@ KEY_FIGURES = [
     ("KPI - Answered on time", '=IFERROR(PIVOT.VALUE(9,"__count")/PIVOT.VALUE(10,"__count"),0)'),
     ("KPI - Mean working days to answer", '=ROUND(PIVOT.VALUE(10,"answer_working_days"),1)'),
     ("KPI - Waiting for the customer", '=PIVOT.VALUE(11,"__count")'),
+    ("KPI - Cost of poor quality", '=ROUND(PIVOT.VALUE(12,"cost_total"),2)'),
 ]
 SCORECARDS = [  # title, data cell, background, format
     ("Complaints", "Data!B1", "#EFF6FF"),
@@ -178,13 +182,16 @@ def dashboard():
                     ["cause_category"]),
         "E72": "=PIVOT(8)",
         "A89": link("Open complaints by stage", "qms.complaint", "pivot", ["state"], domain=OPEN_COMPLAINT),
+        "E89": link("Cost of poor quality by category", "qms.complaint", "pivot", ["category"], "cost_total",
+                    [["state", "!=", "cancel"]]),
+        "E90": "=PIVOT(12)",
     }
     sheet = {
         "id": "qms-sheet-dashboard", "name": "Dashboard", "colNumber": 8, "rowNumber": 120,
         "rows": {}, "cols": {"0": {"size": 250}, "1": {"size": 90}, "2": {"size": 110}, "3": {"size": 40},
                              "4": {"size": 250}, "5": {"size": 90}, "6": {"size": 90}},
         "merges": [], "cells": cells,
-        "styles": dict.fromkeys(("A17", "A35", "A53", "A71", "E71", "A89"), 1),
+        "styles": dict.fromkeys(("A17", "A35", "A53", "A71", "E71", "A89", "E89"), 1),
         "formats": {}, "borders": {}, "conditionalFormats": [], "dataValidationRules": [],
         "figures": figures, "tables": [], "areGridLinesVisible": False, "isVisible": True,
         "headerGroups": {"ROW": [], "COL": []}, "comments": {},
