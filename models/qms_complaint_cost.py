@@ -34,6 +34,7 @@ class QmsComplaintCost(models.Model):
     _name = "qms.complaint.cost"
     _description = "Complaint Cost"
     _inherit = ["qms.workflow.mixin"]
+    _qms_parent_field = "complaint_id"
     _order = "complaint_id, date, id"
     _check_company_auto = True
     _qms_gates = GATES
@@ -102,16 +103,6 @@ class QmsComplaintCost(models.Model):
             reason = cost._qms_gate_refusal("cost")
             if reason:
                 raise (UserError if reason[0] == "stage" else AccessError)(reason[1])
-
-    def _qms_create_step_state(self, vals):
-        return self.env["qms.complaint"].browse(vals.get("complaint_id")).state
-
-    def _qms_step_state(self):
-        self.ensure_one()
-        return self.complaint_id.state
-
-    def _qms_state_labels(self):
-        return self.complaint_id._qms_state_labels()
 
     def _qms_closed_reason(self):
         return self.complaint_id._qms_closed_reason()

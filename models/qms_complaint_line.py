@@ -46,6 +46,7 @@ class QmsComplaintLine(models.Model):
     _name = "qms.complaint.line"
     _description = "Complaint Line"
     _inherit = ["qms.workflow.mixin", "qms.portal.allowlist.mixin"]
+    _qms_parent_field = "complaint_id"
     _order = "complaint_id, sequence, id"
     _check_company_auto = True
     _qms_steps = STEPS
@@ -202,16 +203,6 @@ class QmsComplaintLine(models.Model):
     def _compute_display_name(self):
         for line in self:
             line.display_name = f"{line.complaint_id.name or ''} · {line.product_id.display_name or ''}"
-
-    def _qms_create_step_state(self, vals):
-        return self.env["qms.complaint"].browse(vals.get("complaint_id")).state
-
-    def _qms_step_state(self):
-        self.ensure_one()
-        return self.complaint_id.state
-
-    def _qms_state_labels(self):
-        return self.complaint_id._qms_state_labels()
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_at_intake(self):

@@ -15,6 +15,7 @@ class QmsCustomerVisitVisitor(models.Model):
     _name = "qms.customer.visit.visitor"
     _description = "Customer Visitor"
     _inherit = ["qms.workflow.mixin"]
+    _qms_parent_field = "visit_id"
     _order = "visit_id, sequence, id"
     _qms_gates = GATES
     _qms_fixed_fields = ("visit_id",)
@@ -26,13 +27,3 @@ class QmsCustomerVisitVisitor(models.Model):
     title = fields.Char(string="Job Title")
     contact = fields.Char(string="Contact Details", help="Phone, e-mail or any other way to reach this visitor.")
     contact_id = fields.Many2one("res.partner", string="Contact Card")
-
-    def _qms_step_state(self):
-        self.ensure_one()
-        return self.visit_id.state
-
-    def _qms_state_labels(self):
-        return self.visit_id._qms_state_labels()
-
-    def _qms_create_step_state(self, vals):
-        return self.env["qms.customer.visit"].browse(vals.get("visit_id")).exists().state

@@ -80,6 +80,9 @@ class QmsWorkflowMixin(models.AbstractModel):
     _qms_gates = {}
     _qms_fixed_fields = ()
     _qms_server_fields = ()  # written by the server only (a step's prepare, the portal intake in sudo)
+    # a part of another document (a slip's line or cost, a visit's visitor) names it here: its steps
+    # and gates are read against the state of that document
+    _qms_parent_field = None
 
     def _state_label(self):
         self.ensure_one()
@@ -99,9 +102,9 @@ class QmsWorkflowMixin(models.AbstractModel):
         return any(step.target for step in self._qms_steps.values())
 
     def _qms_step_state(self):
-        """The state the steps' sources are read against: the document's own by default."""
+        """The state the steps' sources are read against: the document's own, or its parent's."""
         self.ensure_one()
-        return self.state
+        return self[self._qms_parent_field].state if self._qms_parent_field else self.state
 
     @api.model
     def _qms_required_stamps(self):
@@ -188,6 +191,8 @@ class QmsWorkflowMixin(models.AbstractModel):
             getattr(self, check)(vals)
 
     def _qms_state_labels(self):
+        if self._qms_parent_field:
+            return self.env[self._fields[self._qms_parent_field].comodel_name]._qms_state_labels()
         return dict(self._fields["state"]._description_selection(self.env)) if "state" in self._fields else {}
 
     @api.depends_context("uid")
@@ -372,7 +377,10 @@ class QmsWorkflowMixin(models.AbstractModel):
                     field=field._description_string(self.env), model=self._description))
 
     def _qms_create_step_state(self, vals):
-        """The state a new record's gates are read against: its first state by default."""
+        """The state a new record's gates are read against: its first state, or its parent's."""
+        if self._qms_parent_field:
+            parent = self._fields[self._qms_parent_field].comodel_name
+            return self.env[parent].browse(vals.get(self._qms_parent_field)).exists().state
         return self._fields["state"].default(self) if "state" in self._fields else None
 
     def _qms_check_create_gates(self, vals):
