@@ -27,3 +27,7 @@ class QmsCustomerVisitVisitor(models.Model):
     title = fields.Char(string="Job Title")
     contact = fields.Char(string="Contact Details", help="Phone, e-mail or any other way to reach this visitor.")
     contact_id = fields.Many2one("res.partner", string="Contact Card")
+
+    def _qms_create_step_state(self, vals):
+        # a visit id that does not exist gives no stage (a refusal), not a MissingError
+        return self.env["qms.customer.visit"].browse(vals.get("visit_id")).exists().state

@@ -380,7 +380,7 @@ class QmsWorkflowMixin(models.AbstractModel):
         """The state a new record's gates are read against: its first state, or its parent's."""
         if self._qms_parent_field:
             parent = self._fields[self._qms_parent_field].comodel_name
-            return self.env[parent].browse(vals.get(self._qms_parent_field)).exists().state
+            return self.env[parent].browse(vals.get(self._qms_parent_field)).state
         return self._fields["state"].default(self) if "state" in self._fields else None
 
     def _qms_check_create_gates(self, vals):
