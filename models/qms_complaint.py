@@ -153,7 +153,8 @@ GATES = {
     "costs": Gate(COST_STATES, ("cost_ids",), group=(QUALITY, SALES)),
 }
 # issue 13.1: where each deadline of a slip stands
-CLOCK_STATUSES = [("running", "Running"), ("on_time", "On Time"), ("late", "Late")]
+# "not_met": the slip was closed (or cancelled) before this deadline was ever met
+CLOCK_STATUSES = [("running", "Running"), ("on_time", "On Time"), ("late", "Late"), ("not_met", "Not Met")]
 CLOCKS = ("ack", "answer", "close")
 CLOCK_FIELDS = ("paused_working_days", "next_deadline", *(f"deadline_{k}" for k in CLOCKS),
                 *(f"{k}_working_days" for k in CLOCKS), *(f"{k}_status" for k in CLOCKS))
@@ -1765,13 +1766,15 @@ class QmsComplaint(models.Model):
                 if met[kind]:
                     values[f"{kind}_working_days"] = max(days.count(received, met[kind]) - paused, 0)
                     values[f"{kind}_status"] = "on_time" if deadline and met[kind] <= deadline else "late"
+                elif slip.state in CLOSED_STATES:
+                    values[f"{kind}_working_days"] = 0
+                    values[f"{kind}_status"] = "not_met"
                 else:
                     values[f"{kind}_working_days"] = 0
                     values[f"{kind}_status"] = "running"
                     if deadline:
                         open_deadlines.append(deadline)
-            closed = slip.state in CLOSED_STATES or slip.waiting_customer
-            values["next_deadline"] = min(open_deadlines) if open_deadlines and not closed else False
+            values["next_deadline"] = min(open_deadlines) if open_deadlines and not slip.waiting_customer else False
             slip.update(values)
 
     @api.constrains("answer_agreed_date", "received_date")

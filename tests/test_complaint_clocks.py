@@ -50,6 +50,14 @@ class TestComplaintClocks(ClockCommon):
         self.assertEqual((slip.ack_status, slip.answer_status, slip.close_status), ("running",) * 3)
         self.assertEqual(slip.next_deadline, date(2030, 1, 7))
 
+    def test_a_deadline_never_met_stops_when_the_slip_is_closed(self):
+        slip = self._slip()
+        with freeze_time("2030-01-10 10:00:00"):
+            slip.with_user(self.supervisor)._do_cancel("Recorded twice")
+        # never acknowledged: not "running" on a closed slip, and out of the late list
+        self.assertEqual((slip.ack_status, slip.answer_status, slip.close_status), ("not_met",) * 3)
+        self.assertEqual((slip.ack_working_days, slip.next_deadline), (0, False))
+
     def test_a_company_holiday_is_not_a_working_day(self):
         self._holiday()
         slip = self._slip()
