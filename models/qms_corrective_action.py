@@ -217,6 +217,18 @@ class QmsCorrectiveAction(models.Model):
                     "The cause %(cause)s of %(action)s is not of the category chosen.",
                     cause=action.cause_id.complete_name, action=action.name))
 
+    @api.constrains("effectiveness_attachment_ids")
+    def _check_evidence_files(self):
+        """Evidence files are the action's own (uploaded on it): linking the file of another record
+        by its id would show that file to the action's readers and put it in the 8D."""
+        for action in self:
+            foreign = action.effectiveness_attachment_ids.sudo().filtered(
+                lambda a, action=action: (a.res_model, a.res_id) != (action._name, action.id))
+            if foreign:
+                raise ValidationError(self.env._(
+                    "%(action)s: the evidence file %(file)s belongs to another record; upload it on the "
+                    "corrective action.", action=action.display_name, file=foreign[0].name))
+
     @api.constrains("responsible_department_id", "implementing_department_id", "verifying_department_id")
     def _check_departments(self):
         for action in self:

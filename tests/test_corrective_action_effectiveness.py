@@ -81,6 +81,13 @@ class TestEffectivenessWindow(QmsHttpCommon):
                             vals={"effectiveness_evidence": " "})
         self.assertRefused(self.mgmt_rep, "qms.corrective.action", "action_verify_effective", "evidence",
                            ids=self.action.ids)
+        # a file of another record cannot be linked by its id (its readers would see it here)
+        foreign = self.env["ir.attachment"].create({
+            "name": "contract.pdf", "raw": b"%PDF-1.4 secret", "res_model": "res.partner",
+            "res_id": self.env.company.partner_id.id})
+        self.assertRefused(self.quality, "qms.corrective.action", "write", "another record", ids=self.action.ids,
+                           vals={"effectiveness_attachment_ids": [[4, foreign.id]]})
+        self.assertFalse(self.action.effectiveness_attachment_ids)
         attachment = self.env["ir.attachment"].with_user(self.quality).create({
             "name": "inspection.csv", "raw": b"lot,result\n1,ok\n",
             "res_model": "qms.corrective.action", "res_id": self.action.id})
