@@ -27,6 +27,7 @@
         "views/qms_complaint_clock_views.xml",
         "views/qms_corrective_action_views.xml",
         "views/qms_complaint_recurrence_views.xml",
+        "views/qms_corrective_action_slips_views.xml",
         "views/qms_root_cause_views.xml",
         "views/qms_customer_requirement_views.xml",
         "views/qms_customer_visit_views.xml",

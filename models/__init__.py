@@ -10,6 +10,7 @@ from . import qms_root_cause
 from . import qms_corrective_action
 from . import qms_corrective_action_revision
 from . import qms_complaint_recurrence
+from . import qms_corrective_action_slips
 from . import qms_complaint_answer
 from . import qms_complaint_verdict
 from . import qms_complaint_pause

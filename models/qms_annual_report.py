@@ -320,6 +320,7 @@ class QmsAnnualReport(models.Model):
             "clocks": self._clock_statistics(valid, breakdown=with_previous),
         }
         figures["cost"] = self._cost_figures(Complaint, valid)  # issue 14.5
+        figures["pareto"] = self._pareto_figures(valid)  # issue 14.1
         if not with_previous:
             return figures
         by_month = dict(Complaint._read_group(valid, ["received_date:month_number"], ["__count"]))
@@ -362,6 +363,37 @@ class QmsAnnualReport(models.Model):
             **{name: currency.round(value) for name, value in zip(parts, totals[1:], strict=True)},
             "by_category": by_category,
         }
+
+    def _pareto_figures(self, complaint_domain):
+        """Issue 14.1: the corrective actions of the year's slips by 5M1E cause category and cause
+        (where set), most frequent first, with their share and cumulative share (%), in one grouped
+        read. An action without a category yet (a draft) is not counted."""
+        Action = self.env["qms.corrective.action"].sudo().with_context(active_test=False)
+        groups = Action._read_group(
+            [("complaint_id", "any", complaint_domain), ("state", "!=", "cancel"), ("cause_category", "!=", False)],
+            ["cause_category", "cause_id"], ["__count"])
+        rows = sorted(([category, cause.complete_name or "", count] for category, cause, count in groups),
+                      key=lambda row: (-row[2], row[0], row[1]))
+        total = sum(row[2] for row in rows)
+        cumulative, pareto = 0, []
+        for category, cause, count in rows:
+            cumulative += count
+            pareto.append({"category": category, "cause": cause, "count": count,
+                           "share": round(100.0 * count / total, 1),
+                           "cumulative": round(100.0 * cumulative / total, 1)})
+        return pareto
+
+    def _prepare_pareto_print_data(self, figures):
+        """Issue 14.1: the Pareto rows as printed, with the category's label in the reader's language
+        and last year's count of the same category and cause; None for a report frozen before."""
+        pareto = figures.get("pareto")
+        if pareto is None:
+            return None
+        labels = self._selection_labels("qms.corrective.action", "cause_category")
+        previous = {(row["category"], row["cause"]): row["count"]
+                    for row in figures.get("previous", {}).get("pareto") or []}
+        return [{**row, "category_label": labels.get(row["category"], row["category"]),
+                 "previous": previous.get((row["category"], row["cause"]), 0)} for row in pareto]
 
     def _closing_statistics(self, base, target_days):
         """Days from receipt to closing of the complaints closed: mean, median, 90th percentile
@@ -716,6 +748,7 @@ class QmsAnnualReport(models.Model):
         values["clocks"] = self._prepare_clock_print_data(figures)
         values["comparison"] += self._clock_comparison_rows(figures, previous)
         values["cost"] = self._prepare_cost_print_data(figures)
+        values["pareto"] = self._prepare_pareto_print_data(figures)
         return values
 
     def _prepare_cost_print_data(self, figures):

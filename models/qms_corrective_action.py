@@ -59,7 +59,8 @@ STEPS = {
 GATES = {
     "definition": Gate(("draft",), (
         "description", "root_cause", "action_type", "cause_category", "cause_id", *WHY_FIELDS,
-        "responsible_department_id", "implementing_department_id", "verifying_department_id"),
+        "responsible_department_id", "implementing_department_id", "verifying_department_id",
+        "other_complaint_ids"),  # the other slips the action serves (qms_corrective_action_slips.py)
         department="responsible_department_id"),
     "schedule": Gate(("draft", "approved", "in_progress"), ("user_id", "date_deadline"),
                      department="responsible_department_id"),

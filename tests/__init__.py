@@ -59,3 +59,4 @@ from . import test_annual_report_clocks
 from . import test_portal_clocks
 from . import test_complaint_cost
 from . import test_attack_clock_records
+from . import test_corrective_action_slips

@@ -472,3 +472,46 @@ class TestAnnualReport(QmsCommon):
         self.assertEqual(report._year_bounds(2024), (datetime(2023, 12, 31, 16), datetime(2024, 12, 31, 16)))
         report.tz = "America/New_York"  # New Year falls in winter time: UTC-5
         self.assertEqual(report._year_bounds(2024), (datetime(2024, 1, 1, 5), datetime(2025, 1, 1, 5)))
+
+    # --- issue 14.1: the Pareto of cause categories (5M1E) -----------------------------------------
+    def test_pareto_of_cause_categories(self):
+        """The year's corrective actions by 5M1E cause category and cause, most frequent first, with
+        share, cumulative share and last year's count, frozen with the report."""
+        no_corners = self.env["qms.root.cause"].create({"name": "Carton without corners", "category": "method"})
+        # 2024: c1 (effective) and c3 (in progress) by the same cause; c4 a machine cause without a cause
+        # of the list; 2023: one action of the same method cause
+        history = self.env(context=dict(self.env.context, install_mode=True))  # loaded as it stands
+        (self.c1 | self.c3).corrective_action_ids.with_env(history).write(
+            {"cause_category": "method", "cause_id": no_corners.id})
+        last_year = self.env["qms.complaint"].search([("received_date", ">=", "2023-05-05"),
+                                                      ("received_date", "<", "2023-05-06")])
+        for slip, category, cause in ((self.c4, "machine", False), (last_year, "method", no_corners.id)):
+            history["qms.corrective.action"].create({
+                "complaint_id": slip.id, "description": "Fix", "date_deadline": "2024-12-31",
+                "responsible_department_id": self.dep_production.id,
+                "implementing_department_id": self.dep_production.id,
+                "verifying_department_id": self.dep_quality.id, "cause_category": category, "cause_id": cause})
+        report = self._report()
+        report.action_compute()
+        f = report._get_figures()
+        self.assertEqual(f["pareto"], [
+            {"category": "method", "cause": "Carton without corners", "count": 2, "share": 66.7, "cumulative": 66.7},
+            {"category": "machine", "cause": "", "count": 1, "share": 33.3, "cumulative": 100.0},
+        ])
+        self.assertEqual(f["previous"]["pareto"], [
+            {"category": "method", "cause": "Carton without corners", "count": 1, "share": 100.0,
+             "cumulative": 100.0}])
+        rows = report._prepare_figures_print_data()["pareto"]
+        self.assertEqual([(r["category_label"], r["previous"], r["count"]) for r in rows],
+                         [("Method", 1, 2), ("Machine", 0, 1)])
+        # the screen shows it (the summary is the printed body)
+        self.assertIn("Pareto of Cause Categories", str(report.summary_html))
+        self.assertIn("Carton without corners", str(report.summary_html))
+        # frozen: a later change of the year's actions does not change the submitted figures
+        report.with_user(self.quality).action_submit()
+        self.c4.corrective_action_ids.with_env(history).cause_category = "material"
+        self.assertEqual(report._get_figures()["pareto"][1]["category"], "machine")
+        html = self.env["ir.actions.report"]._render_qweb_html(
+            "qms_customer.action_report_qms_annual_report", report.ids)[0].decode()
+        self.assertIn("Pareto of Cause Categories", html)
+        self.assertIn("66.7", html)

@@ -119,3 +119,32 @@ class TestDashboard(QmsHttpCommon):
             }
         """
         self.browser_js(f"/odoo/dashboards?dashboard_id={self.dashboard.id}", code, ready, login=self.gm.login)
+
+    def test_recurrence_rate_counts_as_the_yearly_summary(self):
+        """Issue 14.7: the recurrence figures (actions, effective at first attempt, recurred, revised)
+        are the yearly complaint summary's counts (qms.annual.report._action_statistics)."""
+        first = self._to_action(self._complaint())
+        action = self._add_action(first)
+        self._implement(action)
+        action.with_user(self.quality).action_verify_effective()
+        self._complaint()  # repeats the first slip: the action recurred
+        revised = self._add_action(self._to_action(self._complaint(category="service")))
+        self._implement(revised)
+        revised.with_user(self.quality).verification_notes = "Damage again"
+        revised.with_user(self.quality).action_verify_ineffective()
+        revised.with_user(self.production).action_revise()
+        self.assertTrue(action.recurred)
+        stats = self.env["qms.annual.report"]._action_statistics([("id", "!=", False)])
+        pivots = {spec["name"]: spec for spec in self.spreadsheet["pivots"].values()}
+        expected = {"Corrective actions": stats["count"],
+                    "Effective at first attempt": stats["effective_first_attempt"],
+                    "Recurred": stats["recurred"], "Revised": stats["revised"]}
+        self.assertGreater(min(expected.values()), 0, expected)
+        for name, count in expected.items():
+            spec = pivots[name]
+            self.assertEqual(spec["model"], "qms.corrective.action")
+            (group,) = self.env[spec["model"]].with_user(self.gm).formatted_read_group(spec["domain"], [], ["__count"])
+            self.assertEqual(group["__count"], count, name)
+        data = next(sheet for sheet in self.spreadsheet["sheets"] if sheet["name"] == "Data")["cells"]
+        rate = next(cell for key, cell in data.items() if cell == '=_t("KPI - Recurrence rate")')
+        self.assertTrue(rate)

@@ -210,9 +210,11 @@ def run(args):
             peers(env, row, notes, first, vals, spec_c)
 
         # 2. the list, its rule overhead and the pivot, at each size
-        pivot, recording = {}, {}
+        pivot, recording, cost = {}, {}, {}
+        cost_report = cost_year(env)
         for size in args.sizes:
             fill(env, size, salesman.id)
+            cost[size] = cost_rollup(env, cost_report)
             tc, qc = measure(env, lambda: Complaint.with_user(admin).web_search_read(
                 [], spec_c, limit=80, count_limit=10001))
             ts, qs = measure(env, lambda: env["sale.order"].with_user(admin).web_search_read(
@@ -264,6 +266,20 @@ def run(args):
                 notes.append(f"recurrence matching: recording a slip at {size} costs {t_create / t_first:.2f}x "
                              f"the time at {first} ({q_create}/{q_first} queries; the matching itself "
                              f"{q_match} queries); the actions found grow with the slips of the look-back.")
+        # issue 14: the yearly summary's cost of poor quality, for a year whose slips do not change
+        # (COST_YEAR_SLIPS loaded once) while the database grows around it; and for the last full
+        # year of the fill, which grows with the database (a fifth of the slips), for the record
+        for size, (t_fixed, q_fixed, t_last, q_last, n_last) in cost.items():
+            t_first, q_first, t_last_first, _q, _n = cost[first]
+            ok = q_fixed == q_first and t_fixed / t_first <= 1.5
+            row(f"cost roll-up of one year ({COST_YEAR_SLIPS} slips) / at {first}", size,
+                f"{t_fixed:.1f}/{t_first:.1f} ms = {t_fixed / t_first:.2f}x ({q_fixed}/{q_first} q)",
+                "same q, <= 1.5x", ok)
+            row("cost roll-up of the last full year of the fill (grows with it)", size,
+                f"{n_last} slips, {t_last:.1f} ms, {q_last} q = {t_last / t_last_first:.2f}x of {first}", "-", True)
+            if not ok and size == args.sizes[-1]:
+                notes.append(f"cost roll-up: one year of {COST_YEAR_SLIPS} slips costs {t_fixed / t_first:.2f}x at "
+                             f"{size} the time at {first} ({q_fixed}/{q_first} queries).")
         small, big = pivot[args.sizes[0]], pivot[args.sizes[-1]]
         ok = big[1] == small[1] and big[0] / small[0] <= 1.5
         row(f"pivot month x state {args.sizes[-1]} / {args.sizes[0]}", args.sizes[-1],
@@ -333,6 +349,63 @@ def recurrence_matching(env, size, sales, vals):
     cr.rollback()
     t_match, q_match = measure(env, slip._qms_recurred_action_ids, repeat=9)
     return t_create, q_create, t_match, q_match, found
+
+
+COST_YEAR_SLIPS = 500  # slips of the fixed year whose cost roll-up is measured at every size
+
+
+def cost_year(env):
+    """A complaint summary for a year seven years back, with COST_YEAR_SLIPS closed slips carrying
+    costs (plain SQL, valid stamps): the fill (the last five years) never adds to that year."""
+    cr = env.cr
+    year = datetime.date.today().year - 7
+    company = env.ref("base.main_company")
+    cr.execute("SELECT count(*) FROM qms_complaint WHERE name LIKE 'BCOST/%%'")
+    if not cr.fetchone()[0]:
+        cr.execute("SELECT array_agg(id) FROM res_partner WHERE is_company AND active AND company_id IS NULL")
+        partners = cr.fetchone()[0]
+        cr.execute("""
+            INSERT INTO qms_complaint (name, company_id, state, partner_id, commercial_partner_id, channel,
+                received_by_id, received_date, severity, category, customer_request, date_deadline, description,
+                company_responsible, days_to_close, create_uid, create_date, write_uid, write_date,
+                submitted_date, supervisor_date, quality_date, reply_date, verified_date,
+                cost_credit_notes, cost_returns, cost_replacements, cost_repairs, cost_entered, cost_total)
+            SELECT 'BCOST/' || lpad(g::text, 5, '0'), %s, 'done', p, p, 'phone', 1, rd, 'minor',
+                   (ARRAY['product','delivery','service','documentation'])[1 + g %% 4], 'repair',
+                   (rd + interval '30 days')::date, '<p>Cost year</p>', true, 20, 1, rd, 1, rd,
+                   rd + interval '1 hour', rd + interval '2 hours', rd + interval '3 hours',
+                   rd + interval '5 days', rd + interval '20 days',
+                   g %% 7 * 10, g %% 5 * 20, g %% 3 * 30, g %% 2 * 40, 15,
+                   g %% 7 * 10 + g %% 5 * 20 + g %% 3 * 30 + g %% 2 * 40 + 15
+            FROM (SELECT g, (%s::int[])[1 + g %% %s] AS p,
+                         make_timestamp(%s, 1, 1, 9, 0, 0) + make_interval(hours => (g * 7919) %% (360 * 24)) AS rd
+                  FROM generate_series(1, %s) g) s
+        """, (company.id, partners, len(partners), year, COST_YEAR_SLIPS))
+        cr.execute("ANALYZE qms_complaint")
+    report = env["qms.annual.report"].search([("kind", "=", "complaint"), ("year", "=", year),
+                                              ("company_id", "=", company.id)])
+    report = report or env["qms.annual.report"].create(
+        {"kind": "complaint", "year": year, "company_id": company.id, "tz": "UTC"})
+    cr.commit()
+    return report
+
+
+def cost_rollup(env, report):
+    """The yearly summary's cost figure (qms.annual.report._cost_figures), as computed when the report
+    is frozen: for the fixed year, and for the last full year of the fill. (fixed ms, fixed queries,
+    last-year ms, last-year queries, slips of the last year)."""
+    Complaint = env["qms.complaint"].sudo().with_context(active_test=False)
+
+    def domain(year):
+        start, end = report._year_bounds(year)
+        return [("company_id", "=", report.company_id.id), ("received_date", ">=", start),
+                ("received_date", "<", end), ("state", "!=", "cancel")]
+    fixed, last = domain(report.year), domain(datetime.date.today().year - 1)
+    total = report._cost_figures(Complaint, fixed)["total"]
+    assert total > 0, "the fixed year carries costs"
+    t_fixed, q_fixed = measure(env, lambda: report._cost_figures(Complaint, fixed), repeat=9)
+    t_last, q_last = measure(env, lambda: report._cost_figures(Complaint, last), repeat=9)
+    return t_fixed, q_fixed, t_last, q_last, Complaint.search_count(last)
 
 
 # --- OCA peers (tools/bench --peers) ----------------------------------------------------------

@@ -30,6 +30,7 @@ MATCHING = {
 }
 OPEN_COMPLAINT = [["state", "not in", ["done", "cancel"]]]
 OPEN_ACTION = [["state", "not in", ["effective", "cancel"]]]
+ACTION_NOT_CANCELLED = [["state", "!=", "cancel"]]
 
 
 def field_matching(model):
@@ -76,6 +77,16 @@ PIVOTS = [
     # the cost of poor quality (issue 14.5): the stored total of the slips, by complaint category
     pivot("12", "Cost of poor quality", "qms.complaint", ["cost_total"], rows=["category"],
           domain=[["state", "!=", "cancel"]], sort="cost_total"),
+    # the recurrence rate (issue 14.3/14.7), counted as the yearly summary counts it
+    # (qms.annual.report._action_statistics): of the actions not cancelled, those judged effective at
+    # their first attempt, those whose problem came back on a later slip, those revised
+    pivot("13", "Corrective actions", "qms.corrective.action", ["__count"], domain=ACTION_NOT_CANCELLED),
+    pivot("14", "Effective at first attempt", "qms.corrective.action", ["__count"],
+          domain=[["state", "=", "effective"], ["revision", "=", 1]]),
+    pivot("15", "Recurred", "qms.corrective.action", ["__count"],
+          domain=[*ACTION_NOT_CANCELLED, ["recurred", "=", True]]),
+    pivot("16", "Revised", "qms.corrective.action", ["__count"],
+          domain=[*ACTION_NOT_CANCELLED, ["revision", ">", 1]]),
 ]
 
 # key figures on the hidden data sheet: label, formula of the value
@@ -90,6 +101,12 @@ KEY_FIGURES = [
     ("KPI - Mean working days to answer", '=ROUND(PIVOT.VALUE(10,"answer_working_days"),1)'),
     ("KPI - Waiting for the customer", '=PIVOT.VALUE(11,"__count")'),
     ("KPI - Cost of poor quality", '=ROUND(PIVOT.VALUE(12,"cost_total"),2)'),
+    ("KPI - Corrective actions", '=PIVOT.VALUE(13,"__count")'),
+    ("KPI - Effective at first attempt", '=PIVOT.VALUE(14,"__count")'),
+    ("KPI - Recurred", '=PIVOT.VALUE(15,"__count")'),
+    ("KPI - Revised", '=PIVOT.VALUE(16,"__count")'),
+    ("KPI - Recurrence rate", '=IFERROR(PIVOT.VALUE(15,"__count")/PIVOT.VALUE(13,"__count"),0)'),
+    ("KPI - Effective at first attempt rate", '=IFERROR(PIVOT.VALUE(14,"__count")/PIVOT.VALUE(13,"__count"),0)'),
 ]
 SCORECARDS = [  # title, data cell, background, format
     ("Complaints", "Data!B1", "#EFF6FF"),
@@ -165,6 +182,9 @@ def dashboard():
               "bar", 53, stacked=True, menu="qms_customer.qms_communication_plan_line_menu"),
         chart("qms-chart-state", "qms.complaint", ["state"], "__count", "pie", 89, width=480, height=330,
               domain=OPEN_COMPLAINT),
+        # issue 14.7: how many actions saw their problem come back
+        chart("qms-chart-recurred", "qms.corrective.action", ["recurred"], "__count", "pie", 107, x=500,
+              width=480, height=330, domain=ACTION_NOT_CANCELLED, menu="qms_customer.qms_corrective_action_menu"),
     ]
     for figure, menu in charts:
         figures.append(figure)
@@ -185,14 +205,21 @@ def dashboard():
         "E89": link("Cost of poor quality by category", "qms.complaint", "pivot", ["category"], "cost_total",
                     [["state", "!=", "cancel"]]),
         "E90": "=PIVOT(12)",
+        # issue 14.7: the recurrence rate, as the yearly complaint summary counts it
+        "A107": link("Recurrence rate of corrective actions", "qms.corrective.action", "pivot",
+                     ["recurred"], domain=ACTION_NOT_CANCELLED),
+        "A108": '=_t("Corrective actions")', "B108": "=Data!B11",
+        "A109": '=_t("Effective at first attempt")', "B109": "=Data!B12", "C109": "=Data!B16",
+        "A110": '=_t("Recurred")', "B110": "=Data!B13", "C110": "=Data!B15",
+        "A111": '=_t("Revised")', "B111": "=Data!B14",
     }
     sheet = {
         "id": "qms-sheet-dashboard", "name": "Dashboard", "colNumber": 8, "rowNumber": 120,
         "rows": {}, "cols": {"0": {"size": 250}, "1": {"size": 90}, "2": {"size": 110}, "3": {"size": 40},
                              "4": {"size": 250}, "5": {"size": 90}, "6": {"size": 90}},
         "merges": [], "cells": cells,
-        "styles": dict.fromkeys(("A17", "A35", "A53", "A71", "E71", "A89", "E89"), 1),
-        "formats": {}, "borders": {}, "conditionalFormats": [], "dataValidationRules": [],
+        "styles": dict.fromkeys(("A17", "A35", "A53", "A71", "E71", "A89", "E89", "A107"), 1),
+        "formats": {"C109": 1, "C110": 1}, "borders": {}, "conditionalFormats": [], "dataValidationRules": [],
         "figures": figures, "tables": [], "areGridLinesVisible": False, "isVisible": True,
         "headerGroups": {"ROW": [], "COL": []}, "comments": {},
     }
@@ -202,7 +229,8 @@ def dashboard():
         data_cells[f"B{row}"] = formula
     data_sheet = {
         "id": "qms-sheet-data", "name": "Data", "colNumber": 4, "rowNumber": 20, "rows": {}, "cols": {},
-        "merges": [], "cells": data_cells, "styles": {}, "formats": {"B6": 1, "B7": 1}, "borders": {},
+        "merges": [], "cells": data_cells, "styles": {}, "borders": {},
+        "formats": {"B6": 1, "B7": 1, "B15": 1, "B16": 1},
         "conditionalFormats": [], "dataValidationRules": [], "figures": [], "tables": [],
         "areGridLinesVisible": True, "isVisible": False, "headerGroups": {"ROW": [], "COL": []},
         "comments": {},
