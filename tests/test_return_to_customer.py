@@ -221,3 +221,22 @@ class TestReturnToCustomer(QmsHttpCommon):
         with self.assertRaises(AccessError):
             line.with_user(self.employee).action_receive_unit()
         self.assertFalse(line.return_picking_id)
+
+
+@tagged("post_install", "-at_install")
+class TestReturnToCustomerDemo(QmsHttpCommon):
+    def test_demo_units_on_their_way_back_and_back(self):
+        desk = self.env.ref("qms_customer.complaint_guarantees_line_desk", raise_if_not_found=False)
+        if not desk:
+            self.skipTest("installed without demo data")
+        # the repaired desk is on its way back to the customer
+        self.assertEqual(desk.repair_id.state, "done")
+        self.assertEqual(desk.return_picking_id.state, "done")
+        self.assertEqual(desk.unit_status, "back_in_transit")
+        self.assertEqual(desk.return_to_customer_picking_id.state, "assigned")
+        # the chair of the not-responsible slip went back
+        chair = self.env.ref("qms_customer.complaint_return_not_responsible_line")
+        self.assertFalse(chair.complaint_id.company_responsible)
+        self.assertEqual(chair.unit_status, "back_with_customer")
+        self.assertEqual(chair.return_to_customer_picking_id.partner_id,
+                         chair.complaint_id.sale_order_id.partner_shipping_id)
