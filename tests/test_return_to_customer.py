@@ -4,6 +4,11 @@ from odoo.tests import tagged
 
 from .common import QmsHttpCommon
 
+# reading where the returned units of a slip are: the lines, their returns, repairs, deliveries
+# back and locations (the user, the lines, the pickings, the locations and their names), whatever the
+# number of lines
+QUERY_BUDGET = 5
+
 
 @tagged("post_install", "-at_install")
 class TestReturnToCustomer(QmsHttpCommon):
@@ -221,6 +226,38 @@ class TestReturnToCustomer(QmsHttpCommon):
         with self.assertRaises(AccessError):
             line.with_user(self.employee).action_receive_unit()
         self.assertFalse(line.return_picking_id)
+
+    # --- the status of many lines is read in a bounded number of queries -----------------------
+    def test_unit_status_query_budget(self):
+        order = self._delivered_order(self.pump, qty=8)
+
+        def slip(lines):
+            complaint = self._complaint(sale_order_id=order.id, line_ids=[Command.create({
+                "sale_line_id": order.order_line.id, "qty_complained": 1, "qty_returned": 1,
+                "defect_description": "Noisy"}) for _i in range(lines)])
+            self._to_quality_review(complaint)
+            self._not_responsible(complaint)
+            complaint.line_ids.with_user(self.sales).action_receive_unit()
+            return complaint.with_env(self.env).line_ids
+
+        def read(lines):
+            self.env.invalidate_all()
+            # browsed by their ids, as the web client reads them
+            self.env["qms.complaint.line"].with_user(self.sales).browse(lines.ids).read(
+                ["unit_status", "unit_location_id", "unit_whereabouts"])
+
+        small, large = slip(1), slip(4)
+        for receipt in (small | large).return_picking_id:
+            self._validate(receipt)
+        counts = []
+        for lines in (small, large):
+            read(lines)  # warm the caches of the metadata
+            before = self.env.cr.sql_log_count
+            read(lines)
+            counts.append(self.env.cr.sql_log_count - before)
+        self.assertEqual(counts[0], counts[1], "reading four lines costs what one does")
+        with self.assertQueryCount(QUERY_BUDGET):
+            read(large)
 
 
 @tagged("post_install", "-at_install")
