@@ -1972,7 +1972,9 @@ class QmsComplaint(models.Model):
             refunds = complaint.refund_move_ids.filtered(lambda m: m.state == "posted" and m.move_type == "out_refund")
             credit = -sum(refunds.mapped("amount_untaxed_signed"))
             returns = replacements = 0.0
-            for picking in complaint.remedy_picking_ids.filtered(lambda p: p.state == "done"):
+            # issue 15.7: a unit received for repair or examination and sent back is no cost
+            kept = complaint.remedy_picking_ids - complaint.line_ids._qms_pickings_not_costed()
+            for picking in kept.filtered(lambda p: p.state == "done"):
                 value = sum(self._qms_move_cost(move, company) for move in picking.move_ids)
                 if picking.location_id.usage == "customer":
                     returns += value
@@ -2007,3 +2009,16 @@ class QmsComplaint(models.Model):
         qty = move.product_uom._compute_quantity(move.quantity, move.product_id.uom_id)
         return move.product_id.with_company(company).standard_price * qty
 
+
+    # ----------------------------------------------------------------------------------------------
+    # Issue 15.7: the returned units delivered back to the customer (smart button)
+    # ----------------------------------------------------------------------------------------------
+    return_to_customer_count = fields.Integer(compute="_compute_return_to_customer_count")
+
+    def _compute_return_to_customer_count(self):
+        for complaint in self:
+            complaint.return_to_customer_count = len(complaint.sudo().line_ids.return_to_customer_picking_id)
+
+    @api.readonly
+    def action_view_return_to_customer_pickings(self):
+        return self._action_view_documents("stock.picking", self.sudo().line_ids.return_to_customer_picking_id)

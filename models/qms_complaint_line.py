@@ -30,6 +30,13 @@ STEPS = {
                    fields=("remedy", *(name for names in REMEDY_DOCUMENTS.values() for name in names)),
                    check="_check_can_remedy"),
 }
+# issue 15.7: the returned unit received back (for a repair, or examined when the company is not
+# responsible) and delivered back to the customer, by Sales or Quality while the slip is open.
+STEPS["receive_unit"] = Step(REMEDY_STATES, None, group=(SALES, QUALITY),
+                             stamp=("unit_receipt_by_id", "unit_receipt_date"), check="_check_can_receive_unit")
+STEPS["return_to_customer"] = Step(REMEDY_STATES, None, group=(SALES, QUALITY),
+                                   stamp=("return_to_customer_by_id", "return_to_customer_date"),
+                                   check="_check_can_return_to_customer")
 # What may be written on a line, by whom, while its slip stands where.
 GATES = {
     "intake": Gate(INTAKE_STATES, (
@@ -358,6 +365,7 @@ class QmsComplaintLine(models.Model):
         if not self.sale_line_id:
             raise UserError(self.env._(
                 "%s: link the complaint line to its sales order line first.", self.product_id.display_name))
+        self._check_remedy_after_receipt(remedy)
         qty = self._remedy_qty()
         if remedy == "refund":
             invoiced = sum(self._posted_invoice_lines().mapped("quantity"))
@@ -495,3 +503,216 @@ class QmsComplaintLine(models.Model):
     def _create_remedy_repair(self):
         repair = self.env["repair.order"].with_company(self.company_id).create(self._prepare_repair_vals())
         return {"repair_id": repair.id}
+
+    # --- issue 15.7: the returned unit, where it is, and the goods back to the customer ---------
+    # Like OCA rma's "receive" and "return to customer": the unit the customer sent back is received
+    # through a return of its delivery (the unit stays the customer's: the sales order's delivered
+    # quantity is not reduced), and, when the company was found not responsible or the repair is
+    # done, it goes back by an outgoing delivery linked to the line. Both documents are written by
+    # their buttons' steps in sudo only (_qms_server_fields): no client names a picking of its own.
+    _qms_server_fields = ("return_picking_id", "return_to_customer_picking_id")
+
+    unit_receipt_by_id = fields.Many2one("res.users", string="Unit Received By", readonly=True, copy=False)
+    unit_receipt_date = fields.Datetime(string="Unit Receipt Requested On", readonly=True, copy=False)
+    return_to_customer_picking_id = fields.Many2one(
+        "stock.picking", string="Delivery Back to Customer", readonly=True, copy=False, index="btree_not_null")
+    return_to_customer_by_id = fields.Many2one("res.users", string="Returned to Customer By", readonly=True, copy=False)
+    return_to_customer_date = fields.Datetime(string="Returned to Customer On", readonly=True, copy=False)
+    can_receive_unit = fields.Boolean(compute="_compute_can_steps")
+    can_return_to_customer = fields.Boolean(compute="_compute_can_steps")
+    unit_status = fields.Selection([
+        ("with_customer", "With the Customer"),
+        ("return_in_transit", "Return on Its Way"),
+        ("received", "Received"),
+        ("in_repair", "In Repair"),
+        ("repaired", "Repaired"),
+        ("back_in_transit", "On Its Way Back"),
+        ("back_with_customer", "Back with the Customer"),
+    ], string="Unit Status", compute="_compute_unit_status", compute_sudo=True,
+        help="Where the unit the customer complained about is, from its return, repair and delivery back.")
+    unit_location_id = fields.Many2one(
+        "stock.location", string="Unit Location", compute="_compute_unit_status", compute_sudo=True,
+        help="The stock location holding the returned unit while it is in the company's hands.")
+    unit_whereabouts = fields.Char(string="Where the Unit Is", compute="_compute_unit_status", compute_sudo=True)
+
+    @api.depends("return_picking_id.state", "return_picking_id.location_dest_id", "repair_id.state",
+                 "repair_id.product_location_dest_id", "return_to_customer_picking_id.state", "remedy")
+    def _compute_unit_status(self):
+        labels = dict(self._fields["unit_status"]._description_selection(self.env))
+        for line in self:
+            status, location = line._unit_status()
+            line.unit_status, line.unit_location_id = status, location
+            if location:
+                line.unit_whereabouts = self.env._("%(status)s at %(location)s", status=labels[status],
+                                                   location=location.display_name)
+            else:
+                line.unit_whereabouts = labels[status]
+
+    def _unit_status(self):
+        """(status, location): the delivery back first, then the repair, then the return."""
+        self.ensure_one()
+        back, repair, receipt = self.return_to_customer_picking_id, self.repair_id, self.return_picking_id
+        if back.state == "done":
+            return "back_with_customer", self.env["stock.location"]
+        if back and back.state != "cancel":
+            return "back_in_transit", back.location_id
+        received = receipt.state == "done"
+        if repair.state == "done":
+            return "repaired", repair.product_location_dest_id
+        if repair.state in ("confirmed", "under_repair") and received:
+            return "in_repair", repair.product_location_src_id
+        if received:
+            return "received", receipt.location_dest_id
+        if receipt and receipt.state != "cancel":
+            return "return_in_transit", self.env["stock.location"]
+        return "with_customer", self.env["stock.location"]
+
+    def _goods_kept_reason(self):
+        """Why the returned unit stays with the company (a replacement or a refund was given for
+        it), or False."""
+        self.ensure_one()
+        if self.remedy in ("replacement", "refund"):
+            return self.env._(
+                "%(product)s: a %(remedy)s was given for this unit on %(slip)s: the company keeps it.",
+                product=self.product_id.display_name, slip=self.complaint_id.name,
+                remedy=dict(self._fields["remedy"]._description_selection(self.env))[self.remedy])
+        return False
+
+    # receive the unit back (for a repair, or for the examination when the company is not responsible)
+    def action_receive_unit(self):
+        """Create the return of the unit from its last delivery (Odoo's return wizard); the
+        warehouse validates it when the unit arrives."""
+        self.check_access("read")
+        for line in self:
+            line._qms_ensure_can("receive_unit")
+            line.sudo()._check_receive_unit_allowed()
+            _delivery, receipt = line.sudo()._create_return()
+            # the unit comes back to be repaired or examined, not sold back: the order keeps it delivered
+            receipt.move_ids.to_refund = False
+            receipt.origin = self.env._("Unit received back for %s", line.complaint_id.name)
+            line.sudo()._qms_take("receive_unit", return_picking_id=receipt.id)
+            line.complaint_id.message_post(body=self.env._(
+                "%(product)s: return of the unit created (%(picking)s).",
+                product=line.product_id.display_name, picking=receipt.display_name))
+        return True
+
+    def _check_receive_unit_allowed(self):
+        self.ensure_one()
+        reason = self._goods_kept_reason()
+        if reason:
+            raise UserError(reason)
+        if self.return_picking_id.state not in (False, "cancel"):
+            raise UserError(self.env._("%(product)s: the unit is already coming back (%(picking)s).",
+                                       product=self.product_id.display_name,
+                                       picking=self.return_picking_id.display_name))
+        if not self.sale_line_id or not self._delivered_moves():
+            raise UserError(self.env._(
+                "%s: link the line to the order line it was delivered from: the unit is returned from its delivery.",
+                self.product_id.display_name))
+
+    def _check_can_receive_unit(self, vals):
+        # the return is created by the button (in sudo, as a server field): a stamp alone is refused
+        if not vals.get("return_picking_id"):
+            raise UserError(self.env._("%s: the unit is received back by its button, which creates the return.",
+                                       self.product_id.display_name))
+
+    def _check_remedy_after_receipt(self, remedy):
+        """Called from _check_remedy_allowed: a replacement takes the unit back by its own return."""
+        self.ensure_one()
+        if remedy == "replacement" and self.return_picking_id.state not in (False, "cancel"):
+            raise UserError(self.env._(
+                "%(product)s: the unit was already received back (%(picking)s) to be repaired or examined; "
+                "send it back to the customer or give a refund.",
+                product=self.product_id.display_name, picking=self.return_picking_id.display_name))
+
+    # the unit back to the customer
+    def action_return_to_customer(self):
+        """Deliver the returned unit back to the customer: after the repair, or when the company was
+        found not responsible for the complaint."""
+        self.check_access("read")
+        for line in self:
+            line._qms_ensure_can("return_to_customer")
+            line.sudo()._check_return_to_customer_allowed()
+            picking = self.env["stock.picking"].sudo().with_company(line.company_id).create(
+                line.sudo()._prepare_return_to_customer_picking_vals())
+            picking.action_confirm()
+            if not picking.move_ids.move_line_ids:
+                picking.action_assign()
+            line.sudo()._qms_take("return_to_customer", return_to_customer_picking_id=picking.id)
+            line.complaint_id.message_post(body=self.env._(
+                "%(product)s: the unit goes back to the customer (%(picking)s).",
+                product=line.product_id.display_name, picking=picking.display_name))
+        return True
+
+    def _check_return_to_customer_allowed(self):
+        self.ensure_one()
+        product = self.product_id.display_name
+        back = self.return_to_customer_picking_id
+        if back and back.state != "cancel":
+            raise UserError(self.env._("%(product)s: the unit is already sent back to the customer (%(picking)s).",
+                                       product=product, picking=back.display_name))
+        reason = self._goods_kept_reason()
+        if reason:
+            raise UserError(reason)
+        if self.return_picking_id.state != "done":
+            raise UserError(self.env._(
+                "%s: the unit has not been received back: validate its return first.", product))
+        complaint = self.complaint_id
+        not_responsible = complaint.quality_date and not complaint.company_responsible
+        if self.repair_id.state != "done" and not not_responsible:
+            raise UserError(self.env._(
+                "%s: the unit goes back to the customer once its repair is done, or when the Quality department "
+                "has found the company not responsible.", product))
+
+    def _check_can_return_to_customer(self, vals):
+        if not vals.get("return_to_customer_picking_id"):
+            raise UserError(self.env._(
+                "%s: the unit is returned to the customer by its button, which creates the delivery.",
+                self.product_id.display_name))
+
+    def _prepare_return_to_customer_picking_vals(self):
+        """The unit received (same product, quantity and lot) from where it is now to the customer's
+        delivery address, by the delivery operation of the warehouse that received it."""
+        self.ensure_one()
+        receipt = self.return_picking_id
+        moves = receipt.move_ids.filtered(lambda m: m.product_id == self.product_id and m.state == "done")
+        delivery = moves.origin_returned_move_id.picking_id[:1]
+        complaint = self.complaint_id
+        partner = complaint.sale_order_id.partner_shipping_id or delivery.partner_id or complaint.partner_id
+        _status, source = self._unit_status()
+        picking_type = delivery.picking_type_id or receipt.picking_type_id.warehouse_id.out_type_id
+        destination = delivery.location_dest_id or partner.property_stock_customer
+        lots = moves.move_line_ids.lot_id
+        qty = sum(move.product_uom._compute_quantity(move.quantity, self.product_id.uom_id) for move in moves)
+        move_vals = {
+            "product_id": self.product_id.id,
+            "product_uom_qty": qty,
+            "product_uom": self.product_id.uom_id.id,
+            "location_id": source.id,
+            "location_dest_id": destination.id,
+            "partner_id": partner.id,
+        }
+        if len(lots) == 1:  # the very unit (serial) or lot that came back, not another one of the stock
+            move_vals["move_line_ids"] = [Command.create({
+                "product_id": self.product_id.id,
+                "lot_id": lots.id,
+                "quantity": qty,
+                "product_uom_id": self.product_id.uom_id.id,
+                "location_id": source.id,
+                "location_dest_id": destination.id,
+            })]
+        return {
+            "picking_type_id": picking_type.id,
+            "partner_id": partner.id,
+            "location_id": source.id,
+            "location_dest_id": destination.id,
+            "origin": self.env._("Return to customer for %s", complaint.name),
+            "qms_complaint_id": complaint.id,
+            "move_ids": [Command.create(move_vals)],
+        }
+
+    def _qms_pickings_not_costed(self):
+        """The unit's return for repair or examination and its delivery back: the customer's goods in
+        the company's hands, no cost of poor quality (qms.complaint._compute_costs)."""
+        kept = self.filtered(lambda line: line.remedy in ("replacement", "refund"))
+        return (self - kept).return_picking_id | self.return_to_customer_picking_id

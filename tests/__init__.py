@@ -60,3 +60,4 @@ from . import test_portal_clocks
 from . import test_complaint_cost
 from . import test_attack_clock_records
 from . import test_corrective_action_slips
+from . import test_return_to_customer

@@ -133,6 +133,8 @@ class TestReadOnlyPaths(QmsHttpCommon):
             (self.sales, "qms.complaint", "action_view_refund_moves", self.complaint.ids, True),
             (self.sales, "qms.complaint", "action_view_remedy_pickings", self.complaint.ids, True),
             (self.sales, "qms.complaint", "action_view_repairs", self.complaint.ids, True),
+            # issue 15.7: the returned units delivered back to the customer
+            (self.sales, "qms.complaint", "action_view_return_to_customer_pickings", self.complaint.ids, True),
             (self.sales, "qms.complaint.line", "action_open_override", complaint_line.ids, True),
             (self.admin, "stock.picking", "action_view_qms_complaint", picking.ids, True),
             (self.sales, "qms.customer.visit", "action_view_requirements", self.visit.ids, True),
