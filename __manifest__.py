@@ -76,6 +76,7 @@
         "demo/qms_communication_demo.xml",
         "demo/qms_complaint_portal_demo.xml",
         "demo/qms_complaint_remedy_demo.xml",
+        "demo/qms_warranty_units_demo.xml",
         "demo/qms_complaint_cost_demo.xml",
         "demo/qms_annual_report_demo.xml",
         # last: replenishes what the demo data above left below its reordering rules
