@@ -138,6 +138,8 @@ class TestWarrantyUnits(QmsHttpCommon):
         self.assertRefused(self.sales, "qms.complaint.line", "create", "not delivered", vals_list=[{
             "complaint_id": complaint.id, "sale_line_id": order.order_line.id, "qty_complained": 1,
             "lot_id": other_lots.id}])
+        self.assertRefused(self.sales, "qms.complaint.line", "copy", "not delivered", ids=line.ids,
+                           default={"lot_id": other_lots.id})
         self.assertFalse(line.lot_id)
         self.assertEqual(complaint.line_ids, line, "nothing half-written")
         self.assertAccepted(self.sales, "qms.complaint.line", "write", ids=line.ids, vals={"lot_id": lots[1].id})
