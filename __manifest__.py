@@ -77,6 +77,7 @@
         "demo/qms_communication_demo.xml",
         "demo/qms_complaint_portal_demo.xml",
         "demo/qms_complaint_remedy_demo.xml",
+        "demo/qms_warranty_units_demo.xml",
         "demo/qms_complaint_cost_demo.xml",
         "demo/qms_complaint_return_demo.xml",
         "demo/qms_annual_report_demo.xml",

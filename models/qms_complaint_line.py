@@ -1,3 +1,5 @@
+from datetime import date
+
 from odoo import SUPERUSER_ID, Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
@@ -40,7 +42,8 @@ STEPS["return_to_customer"] = Step(REMEDY_STATES, None, group=(SALES, QUALITY),
 # What may be written on a line, by whom, while its slip stands where.
 GATES = {
     "intake": Gate(INTAKE_STATES, (
-        "sequence", "sale_line_id", "product_id", "qty_complained", "qty_returned", "uom_id", "defect_description")),
+        "sequence", "sale_line_id", "product_id", "qty_complained", "qty_returned", "uom_id", "defect_description",
+        "lot_id")),
     "override": Gate(REMEDY_STATES, ("remedy_override_reason",), group=QUALITY),
 }
 
@@ -79,14 +82,18 @@ class QmsComplaintLine(models.Model):
     # --- 4.4.2 three guarantees ---------------------------------------------------------------
     warranty_start_date = fields.Date(
         string="Guarantee Starts", compute="_compute_warranty",
-        help="Delivery or invoice date of the order line (see the company's setting).")
-    warranty_days_elapsed = fields.Integer(string="Days Since Start", compute="_compute_warranty")
+        help="Delivery (of the unit, when its serial is known), installation acceptance or invoice date "
+             "(see the policy or the company's setting).")
+    warranty_days_elapsed = fields.Integer(
+        string="Days Counted", compute="_compute_warranty",
+        help="Calendar days since the start, less the days the unit spent in repair.")
     remedy_eligible = fields.Selection([
         ("refund", "Refund"),
         ("replacement", "Replacement"),
         ("repair", "Repair"),
         ("none", "None (Guarantee Expired)"),
         ("unknown", "Not Delivered / Invoiced Yet"),
+        ("not_started", "Not Started (Installation Not Accepted)"),
     ], string="Eligible Remedy", compute="_compute_warranty",
         help="The best remedy of the three guarantees still open: refund, then replacement, then repair.")
     remedy_days_left = fields.Integer(
@@ -110,6 +117,32 @@ class QmsComplaintLine(models.Model):
     can_remedy = fields.Boolean(compute="_compute_can_steps")
     can_override = fields.Boolean(compute="_compute_can_steps")
     remedy_document_state = fields.Char(string="Remedy Status", compute="_compute_remedy_document_state")
+
+    # --- 4.4.2 the three guarantees per unit (issue 15 items 1-4) -----------------------------
+    lot_id = fields.Many2one(
+        "stock.lot", string="Serial / Lot", index="btree_not_null", check_company=True,
+        domain="[('id', 'in', delivered_lot_ids)]",
+        help="The serial or lot of the unit complained about, among those delivered to this customer: "
+             "the guarantees are then counted for this unit.")
+    delivered_lot_ids = fields.Many2many(
+        "stock.lot", string="Serials Delivered", compute="_compute_delivered_lot_ids",
+        help="The serials and lots delivered to this customer on the order line (or, without one, on the "
+             "slip's order).")
+    warranty_repair_days = fields.Integer(
+        string="Days in Repair", compute="_compute_warranty",
+        help="Days between the creation and the completion of the unit's repair orders since the start: "
+             "they do not count.")
+    refund_days_left = fields.Integer(string="Refund Days Left", compute="_compute_warranty")
+    replacement_days_left = fields.Integer(string="Replacement Days Left", compute="_compute_warranty")
+    repair_days_left = fields.Integer(string="Repair Days Left", compute="_compute_warranty")
+    warranty_repaired_twice = fields.Boolean(
+        string="Repaired Twice", compute="_compute_warranty",
+        help="The unit was repaired twice within its warranty period and fails again: it is replaced or "
+             "refunded, outside the days of these remedies.")
+    warranty_earlier_repair_ids = fields.Many2many(
+        "repair.order", string="Earlier Repairs", compute="_compute_warranty",
+        help="The repair orders, done, of the same unit on earlier slips.")
+    warranty_note = fields.Char(string="Guarantee Status", compute="_compute_warranty")
 
     # issue #13.4: the repeat counters of the slips look lines up by product (qms.complaint._qms_repeat_data)
     _product_complaint_idx = models.Index("(product_id, complaint_id)")
@@ -241,37 +274,185 @@ class QmsComplaintLine(models.Model):
 
     def _warranty_start(self):
         self.ensure_one()
-        if self.company_id.qms_warranty_start == "invoice":
-            dates = self._posted_invoice_lines().move_id.mapped("invoice_date")
-            return min(dates) if dates else False
-        dates = self._delivered_moves().mapped("date")
-        return fields.Datetime.context_timestamp(self, max(dates)).date() if dates else False
+        return self._qms_unit_windows()[self.id]["start"]
 
     def _warranty_windows(self):
         self.ensure_one()
         return self.env["qms.warranty.policy"]._get_windows(self.product_id, self.company_id or self.env.company)
 
-    @api.depends("sale_line_id", "product_id", "company_id")
+    @api.depends("sale_line_id", "product_id", "company_id", "lot_id", "repair_id.state")
     @api.depends_context("uid")
     def _compute_warranty(self):
-        today = fields.Date.context_today(self)
+        # the slip's users need not read sales, stock, repair or accounting documents themselves
+        units = self.sudo()._qms_unit_windows()
         for line in self:
-            # the slip's users need not read sales, stock or accounting documents themselves
-            start = line.sale_line_id and line.sudo()._warranty_start()
-            line.warranty_start_date = start
-            if not start:
-                line.warranty_days_elapsed = 0
-                line.remedy_eligible = "unknown"
-                line.remedy_days_left = 0
+            unit = units[line.id]
+            line.warranty_start_date = unit["start"]
+            line.warranty_repair_days = unit["repair_days"]
+            line.warranty_days_elapsed = unit["elapsed"]
+            line.warranty_repaired_twice = unit["repaired_twice"]
+            line.warranty_earlier_repair_ids = unit["earlier_repairs"]
+            line.warranty_note = unit["note"]
+            for remedy in REMEDY_DOCUMENTS:
+                line[f"{remedy}_days_left"] = unit["days_left"][remedy]
+            line.remedy_eligible, line.remedy_days_left = unit["eligible"], unit["eligible_days_left"]
+
+    # --- the three guarantees per unit (issue 15 items 1-4) -------------------------------------
+    def _qms_delivered_move_lines(self):
+        """The done move lines that delivered this line's product to its customer: on its order
+        line (the replacement deliveries included), else on the slip's order, else to the customer."""
+        self.ensure_one()
+        customer = self.complaint_id.partner_id.commercial_partner_id
+        if self.sale_line_id:
+            move_lines = self._delivered_moves().move_line_ids
+        else:
+            domain = [("state", "=", "done"), ("product_id", "=", self.product_id.id),
+                      ("location_dest_id.usage", "=", "customer"),
+                      ("picking_partner_id", "child_of", customer.id)]
+            if self.complaint_id.sale_order_id:
+                domain.append(("move_id.sale_line_id.order_id", "=", self.complaint_id.sale_order_id.id))
+            move_lines = self.env["stock.move.line"].search(domain)
+        return move_lines.filtered(
+            lambda ml: ml.lot_id and ml.picking_partner_id.commercial_partner_id == customer)
+
+    @api.depends("sale_line_id", "product_id", "complaint_id.partner_id", "complaint_id.sale_order_id")
+    def _compute_delivered_lot_ids(self):
+        for line in self:
+            line.delivered_lot_ids = line.product_id and line.sudo()._qms_delivered_move_lines().lot_id
+
+    @api.constrains("lot_id", "sale_line_id", "product_id", "complaint_id")
+    def _check_lot_delivered(self):
+        """A serial names a unit this customer received (issue 15 item 1)."""
+        # whoever records the slip may not read stock: the check itself may
+        for line in self.sudo().filtered("lot_id"):
+            if line.lot_id.product_id != line.product_id:
+                raise ValidationError(self.env._(
+                    "Serial/lot %(lot)s is not a serial of %(product)s.",
+                    lot=line.lot_id.name, product=line.product_id.display_name))
+            if line.lot_id not in line._qms_delivered_move_lines().lot_id:
+                raise ValidationError(self.env._(
+                    "Serial/lot %(lot)s of %(product)s was not delivered to %(customer)s (%(order)s).",
+                    lot=line.lot_id.name, product=line.product_id.display_name,
+                    customer=line.complaint_id.partner_id.commercial_partner_id.display_name,
+                    order=(line.sale_line_id.order_id or line.complaint_id.sale_order_id).name or "-"))
+
+    def _qms_unit_windows(self):
+        """The three guarantees of each line's unit, for the lines in ``self`` (read as they are:
+        call on sudo): ``{line.id: {start, repair_days, elapsed, windows, days_left, eligible,
+        eligible_days_left, repaired_twice, earlier_repairs, note}}``.
+
+        The unit is the serial/lot when the line names one, else the order line. Its start is the
+        policy's rule: the delivery of the unit (the last delivery of the order line without a
+        serial; a replacement's delivery is the start of the unit it delivered), or the customer's
+        acceptance of the installation (installed products, or the "installation" rule), or the
+        invoice date. The days the unit spent in repair since its start (repair orders with its
+        serial, or linked from complaint lines of the same unit: creation to completion, to today
+        while under repair) do not count. A unit repaired twice (done repairs of earlier slips)
+        within its repair period that fails again may be replaced or refunded.
+
+        In a bounded number of queries for the lines of a slip: one search each for the service
+        requests, the earlier lines and the repairs, whatever the number of lines."""
+        today = fields.Date.context_today(self)
+        lines = self.filtered("sale_line_id")
+        sale_lines = lines.sale_line_id
+        terms_cache = {}
+
+        def terms(line):
+            key = (line.product_id.id, (line.company_id or self.env.company).id)
+            if key not in terms_cache:
+                terms_cache[key] = self.env["qms.warranty.policy"]._get_terms(
+                    line.product_id, line.company_id or self.env.company)
+            return terms_cache[key]
+
+        requests = self.env["qms.service.request"].search([
+            ("sale_line_id", "in", sale_lines._origin.ids), ("service_type", "=", "installation"),
+            ("state", "!=", "cancel"),
+        ]) if sale_lines else self.env["qms.service.request"]
+        lots = lines.lot_id
+        earlier_lines = self.search([
+            ("sale_line_id", "in", sale_lines._origin.ids), ("repair_id", "!=", False),
+            ("complaint_id", "not in", self.complaint_id._origin.ids),
+        ]) if sale_lines else self.browse()
+        repairs = (self.env["repair.order"].search([("lot_id", "in", lots._origin.ids), ("state", "!=", "cancel")])
+                   if lots else self.env["repair.order"]) | earlier_lines.repair_id | lines.repair_id
+        tz_date = lambda value: fields.Datetime.context_timestamp(self, value).date()  # noqa: E731
+
+        result = {}
+        for line in self:
+            unit = {"start": False, "repair_days": 0, "elapsed": 0, "windows": {},
+                    "days_left": dict.fromkeys(REMEDY_DOCUMENTS, 0), "eligible": "unknown",
+                    "eligible_days_left": 0, "repaired_twice": False,
+                    "earlier_repairs": self.env["repair.order"], "note": False}
+            result[line.id] = unit
+            if not line.sale_line_id:
                 continue
-            elapsed = (today - start).days
-            line.warranty_days_elapsed = elapsed
-            windows = line.sudo()._warranty_windows()
-            line.remedy_eligible, line.remedy_days_left = "none", 0
+            rule = terms(line)
+            start, unit["note"] = line._qms_unit_start(rule["start"], requests, tz_date)
+            if not start:
+                unit["eligible"] = "not_started" if unit["note"] else "unknown"
+                continue
+            # the days in repair of this unit since its start (a replaced unit's repairs are not its own)
+            if line.lot_id:
+                same_unit = earlier_lines.filtered(lambda e, lot=line.lot_id: e.lot_id == lot)
+                own = repairs.filtered(lambda r, lot=line.lot_id: r.lot_id == lot)
+            else:
+                same_unit = earlier_lines.filtered(lambda e, sol=line.sale_line_id: e.sale_line_id == sol)
+                own = line.repair_id
+            own = (own | same_unit.repair_id).filtered(
+                lambda r, start=start: r.state != "cancel" and tz_date(r.create_date) >= start)
+            repair_days = 0
+            for repair in own:
+                end = tz_date(repair.move_id.date or repair.write_date) if repair.state == "done" else today
+                repair_days += max(0, (end - tz_date(repair.create_date)).days)
+            elapsed = (today - start).days - repair_days
+            # two repairs done on earlier slips, and a third failure within the repair period
+            earlier = (same_unit.repair_id & own).filtered(lambda r: r.state == "done")
+            twice = len(earlier) >= 2 and elapsed <= rule["repair"]
+            # a unit repaired twice is replaced or refunded for the rest of its repair period
+            windows = {remedy: max(rule[remedy], rule["repair"]) if twice else rule[remedy]
+                       for remedy in REMEDY_DOCUMENTS}
+            unit.update(start=start, repair_days=repair_days, elapsed=elapsed, windows=windows,
+                        repaired_twice=twice, earlier_repairs=earlier if twice else earlier.browse(),
+                        days_left={remedy: max(0, days - elapsed) for remedy, days in windows.items()},
+                        eligible="none")
             for remedy in ("refund", "replacement", "repair"):
                 if elapsed <= windows[remedy]:
-                    line.remedy_eligible, line.remedy_days_left = remedy, windows[remedy] - elapsed
+                    unit["eligible"], unit["eligible_days_left"] = remedy, windows[remedy] - elapsed
                     break
+            if twice:
+                unit["note"] = self.env._(
+                    "Repaired twice (%(repairs)s) and failing again within the warranty period: "
+                    "replacement or refund.", repairs=", ".join(earlier.sorted("id").mapped("name")))
+            elif repair_days:
+                unit["note"] = self.env._("%s days in repair do not count.", repair_days)
+        return result
+
+    @api.readonly
+    def action_view_earlier_repairs(self):
+        """The two repairs that make the unit 'repaired twice' (issue 15 item 4)."""
+        self.ensure_one()
+        return self.complaint_id._action_view_documents("repair.order", self.sudo().warranty_earlier_repair_ids)
+
+    def _qms_unit_start(self, rule, requests, tz_date):
+        """The start of this line's unit under ``rule`` and, when it has not started, why."""
+        self.ensure_one()
+        if rule == "invoice":
+            dates = self._posted_invoice_lines().move_id.mapped("invoice_date")
+            return (min(dates) if dates else False), False
+        moves = self._delivered_moves()
+        if self.lot_id:
+            moves = moves.filtered(lambda m: self.lot_id in m.move_line_ids.lot_id)
+        delivered = tz_date(max(moves.mapped("date"))) if moves else False
+        if rule == "delivery" and not self.product_id.qms_requires_installation:
+            return delivered, False
+        installs = requests.filtered(lambda r: r.sale_line_id == self.sale_line_id)
+        accepted = installs.filtered(lambda r: r.state == "accepted" and r.acceptance_date)
+        if not accepted:
+            return False, self.env._(
+                "Not started: the installation (%s) has not been accepted by the customer yet.",
+                ", ".join(installs.mapped("name")) or self.env._("no installation service request"))
+        # a unit delivered after the acceptance (a replacement) starts at its own delivery
+        return max(max(accepted.mapped("acceptance_date")), delivered or date.min), False
 
     @api.depends("remedy", "refund_move_id.state", "return_picking_id.state", "replacement_picking_id.state",
                  "repair_id.state")
@@ -384,13 +565,13 @@ class QmsComplaintLine(models.Model):
                 raise UserError(self.env._(
                     "%(product)s: %(qty)s is more than the %(delivered)s delivered.",
                     product=self.product_id.display_name, qty=qty, delivered=self.sale_line_id.qty_delivered))
-        start = self._warranty_start()
-        if not start:
-            raise UserError(self.env._(
+        # the unit's windows (issue 15): its start, its days in repair, repaired twice
+        unit = self._qms_unit_windows()[self.id]
+        if not unit["start"]:
+            raise UserError(unit["note"] or self.env._(
                 "%s: the start of the three guarantees is not known yet (not delivered or invoiced).",
                 self.product_id.display_name))
-        elapsed = (fields.Date.context_today(self) - start).days
-        window = self._warranty_windows()[remedy]
+        elapsed, window = unit["elapsed"], unit["windows"][remedy]
         if elapsed > window and not self.remedy_override_by_id:
             raise UserError(self.env._(
                 "%(product)s: %(elapsed)s days have passed, beyond the %(window)s days of the %(remedy)s "
@@ -498,6 +679,7 @@ class QmsComplaintLine(models.Model):
             "under_warranty": True,
             "internal_notes": self.defect_description or False,
             "qms_complaint_id": self.complaint_id.id,
+            "lot_id": self.lot_id.id,
         }
 
     def _create_remedy_repair(self):

@@ -2,6 +2,15 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 REMEDIES = ("refund", "replacement", "repair")
+# When the days of the three guarantees start (issue 15 item 2). "delivery" is the 2024 Implementing
+# Regulation of the Consumer Rights Protection Law, Art. 18: the delivery, or the completion of the
+# installation (the customer's acceptance of the installation service request, 4.4.1) for goods
+# the company installs (qms_requires_installation).
+WARRANTY_STARTS = [
+    ("delivery", "Delivery, or Installation Acceptance for Installed Products"),
+    ("installation", "Installation Acceptance"),
+    ("invoice", "Invoice Date"),
+]
 
 
 class QmsWarrantyPolicy(models.Model):
@@ -24,6 +33,9 @@ class QmsWarrantyPolicy(models.Model):
     replacement_days = fields.Integer(
         string="Replacement Within (Days)", default=lambda self: self.env.company.qms_replacement_days)
     repair_days = fields.Integer(string="Repair Within (Days)", default=lambda self: self.env.company.qms_repair_days)
+    warranty_start = fields.Selection(
+        WARRANTY_STARTS, string="Counted From",
+        help="When the days start for the products of this policy; empty: the company's setting.")
 
     _days_not_negative = models.Constraint(
         "CHECK(refund_days >= 0 AND replacement_days >= 0 AND repair_days >= 0)",
@@ -40,6 +52,12 @@ class QmsWarrantyPolicy(models.Model):
     def _get_windows(self, product, company):
         """Days for each remedy for this product: its own policy, else the closest category's,
         else the company's defaults."""
+        return {remedy: days for remedy, days in self._get_terms(product, company).items() if remedy in REMEDIES}
+
+    @api.model
+    def _get_terms(self, product, company):
+        """The days of each remedy and the start rule ("start": a WARRANTY_STARTS key) for this
+        product, from the same policy."""
         policies = self.sudo().search([
             ("company_id", "=", company.id), "|", ("product_tmpl_id", "=", product.product_tmpl_id.id),
             ("categ_id", "parent_of", product.categ_id.id),
@@ -50,4 +68,6 @@ class QmsWarrantyPolicy(models.Model):
             policy = policies.sorted(lambda p: len(p.categ_id.parent_path or ""), reverse=True)[:1]
         source = policy or company
         prefix = "" if policy else "qms_"
-        return {remedy: source[f"{prefix}{remedy}_days"] for remedy in REMEDIES}
+        terms = {remedy: source[f"{prefix}{remedy}_days"] for remedy in REMEDIES}
+        terms["start"] = policy.warranty_start or company.qms_warranty_start or "delivery"
+        return terms

@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
+from .qms_warranty_policy import WARRANTY_STARTS
 from .qms_working_days import DEFAULT_WEEKDAYS, WorkingDays, load_working_days
 
 
@@ -60,11 +61,11 @@ class ResCompany(models.Model):
     qms_plan_doc_code = fields.Char(string="Communication Plan Form Code", default="QR-8.2-06")
     qms_8d_doc_code = fields.Char(string="8D Report Form Code", default="QR-8.2-07")
     qms_warranty_card_doc_code = fields.Char(string="Warranty Card Form Code", default="QR-8.2-08")
-    qms_warranty_start = fields.Selection([
-        ("delivery", "Delivery Date"),
-        ("invoice", "Invoice Date"),
-    ], string="Three Guarantees Counted From", default="delivery", required=True,
-        help="The days of the three guarantees (repair, replacement, refund) run from this date.")
+    qms_warranty_start = fields.Selection(
+        WARRANTY_STARTS, string="Three Guarantees Counted From", default="delivery", required=True,
+        help="The days of the three guarantees (repair, replacement, refund) run from this date. The default "
+             "follows the 2024 Implementing Regulation of the Consumer Rights Protection Law (Art. 18): the "
+             "delivery, or the customer's acceptance of the installation for products that require installation.")
     qms_refund_days = fields.Integer(string="Refund Within (Days)", default=7)
     qms_replacement_days = fields.Integer(string="Replacement Within (Days)", default=15)
     qms_repair_days = fields.Integer(string="Repair Within (Days)", default=365)

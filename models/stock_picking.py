@@ -34,24 +34,37 @@ class StockPicking(models.Model):
     def _prepare_warranty_card_print_data(self):
         """One card per unit delivered to the customer: a serial number is a unit; a lot, or a
         product without either, is one card for its quantity. Each card has its windows of the
-        three guarantees, counted from the delivery day (the company's rule when it counts from
-        the delivery; from the invoice date otherwise, which the card says without dates)."""
+        three guarantees, counted from the start its policy says (issue 15 item 2): the delivery
+        day, or the customer's acceptance of the installation for installed products (no dates
+        until accepted), or the invoice date (which the card says without dates)."""
         self.ensure_one()
         if self.picking_type_code != "outgoing" or self.state != "done":
             return []
-        start = fields.Datetime.context_timestamp(self, self.date_done).date()
-        by_delivery = self.company_id.qms_warranty_start == "delivery"
+        delivered = fields.Datetime.context_timestamp(self, self.date_done).date()
         labels = dict(self.env["qms.complaint.line"]._fields["remedy"]._description_selection(self.env))
+        move_lines = self.move_line_ids.filtered(lambda ml: ml.quantity and ml.product_id)
+        requests = self.env["qms.service.request"].sudo().search([
+            ("sale_line_id", "in", move_lines.move_id.sale_line_id.ids), ("service_type", "=", "installation"),
+            ("state", "=", "accepted")])
         cards = []
-        for move_line in self.move_line_ids.filtered(lambda ml: ml.quantity and ml.product_id):
-            days = self.env["qms.warranty.policy"]._get_windows(move_line.product_id, self.company_id)
+        for move_line in move_lines:
+            terms = self.env["qms.warranty.policy"]._get_terms(move_line.product_id, self.company_id)
+            start, pending = delivered, False
+            if terms["start"] == "invoice":
+                start = False
+            elif terms["start"] == "installation" or move_line.product_id.qms_requires_installation:
+                accepted = requests.filtered(lambda r, ml=move_line: r.sale_line_id == ml.move_id.sale_line_id)
+                dates = accepted.mapped("acceptance_date")
+                start, pending = (max(max(dates), delivered), False) if dates else (False, True)
             cards.append({
                 "product": move_line.product_id,
                 "lot": move_line.lot_id,
                 "quantity": move_line.quantity,
                 "uom": move_line.product_uom_id,
+                "delivered": delivered,
                 "start": start,
-                "windows": [{"remedy": labels[remedy], "days": days[remedy],
-                             "until": by_delivery and start + timedelta(days=days[remedy])} for remedy in REMEDIES],
+                "installation_pending": pending,
+                "windows": [{"remedy": labels[remedy], "days": terms[remedy],
+                             "until": start and start + timedelta(days=terms[remedy])} for remedy in REMEDIES],
             })
         return cards

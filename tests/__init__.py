@@ -61,3 +61,4 @@ from . import test_complaint_cost
 from . import test_attack_clock_records
 from . import test_corrective_action_slips
 from . import test_return_to_customer
+from . import test_warranty_units

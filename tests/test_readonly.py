@@ -136,6 +136,8 @@ class TestReadOnlyPaths(QmsHttpCommon):
             # issue 15.7: the returned units delivered back to the customer
             (self.sales, "qms.complaint", "action_view_return_to_customer_pickings", self.complaint.ids, True),
             (self.sales, "qms.complaint.line", "action_open_override", complaint_line.ids, True),
+            # issue 15: the repairs that make a unit "repaired twice"
+            (self.sales, "qms.complaint.line", "action_view_earlier_repairs", complaint_line.ids, True),
             (self.admin, "stock.picking", "action_view_qms_complaint", picking.ids, True),
             (self.sales, "qms.customer.visit", "action_view_requirements", self.visit.ids, True),
             (self.sales, "qms.service.request", "action_view_sale_order", self.service_request.ids, True),
