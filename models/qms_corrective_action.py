@@ -550,6 +550,7 @@ class QmsCorrectiveAction(models.Model):
 
     def action_view_notices(self):
         self.ensure_one()
+        name = self.env._("Product Improvement Notices")
+        domain = [("action_id", "=", self.id)]
         return {"type": "ir.actions.act_window", "res_model": "qms.improvement.notice", "view_mode": "list,form",
-                "name": self.env._("Product Improvement Notices"), "domain": [("action_id", "=", self.id)],
-                "context": {"default_action_id": self.id}}
+                "name": name, "domain": domain, "context": {"default_action_id": self.id}}
