@@ -170,6 +170,14 @@ class QmsImprovementNotice(models.Model):
         check_input(self, [vals])
         return super().write(vals)
 
+    def update_field_translations(self, field_name, translations, source_lang=""):
+        # the translation dialog writes the subject and message too: in their gate only
+        if field_name in GATES["definition"].fields and not self.env.su:
+            reason = self._qms_gate_refusal("definition")
+            if reason:
+                raise (AccessError if reason[0] == "role" else UserError)(reason[1])
+        return super().update_field_translations(field_name, translations, source_lang=source_lang)
+
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft(self):
         if any(notice.state != "draft" for notice in self):

@@ -365,7 +365,8 @@ def fill_deliveries(env, size):
     line_tpl = cr.fetchone()[0]
     cr.execute("SELECT move_id FROM stock_move_line WHERE id = %s", (line_tpl,))
     move_tpl = cr.fetchone()[0]
-    cr.execute("SELECT array_agg(id) FROM res_partner WHERE is_company AND active AND company_id IS NULL")
+    # every active partner (contacts count for their company), spread apart from the products
+    cr.execute("SELECT array_agg(id) FROM res_partner WHERE active AND company_id IS NULL")
     partners = cr.fetchone()[0]
     cr.execute("SELECT array_agg(id ORDER BY id) FROM product_product WHERE active")
     products = cr.fetchone()[0][:20]
@@ -379,7 +380,7 @@ def fill_deliveries(env, size):
     quoted = ", ".join(f'"{c}"' for c in cols)
     cr.execute(f"""
         INSERT INTO stock_move ({quoted}, {", ".join(own_move)})
-        SELECT {", ".join(f't."{c}"' for c in cols)}, 'NB' || g, (%s::int[])[1 + g %% %s],
+        SELECT {", ".join(f't."{c}"' for c in cols)}, 'NB' || g, (%s::int[])[1 + (g * 7919 / 20) %% %s],
                (%s::int[])[1 + g %% %s], now() - make_interval(hours => (g * 7919) %% (5 * 365 * 24)), NULL,
                'done', %s
         FROM stock_move t, generate_series(%s, %s) g WHERE t.id = %s
