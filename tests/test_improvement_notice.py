@@ -370,7 +370,7 @@ class TestImprovementNotice(QmsHttpCommon):
         self.assertAccepted(self.supervisor, "qms.improvement.notice", "action_review", ids=notice.ids)
         self.assertRefused(self.quality, "qms.improvement.notice", "action_send", ids=notice.ids)
         # nor its subject or message, through the translation dialog either
-        self.assertRefused(self.sales, "qms.improvement.notice", "update_field_translations", "can no longer",
+        self.assertRefused(self.sales, "qms.improvement.notice", "update_field_translations", "at the stage",
                            ids=notice.ids, field_name="subject", translations={"zh_CN": "改了"})
         # the list is fixed once reviewed; the notice is not marked sent before its customers are
         self.assertRefused(self.sales, "qms.improvement.notice.recipient", "write", ids=recipient.ids,
