@@ -22,6 +22,7 @@
         "data/mail_alias_data.xml",
         "data/survey_customer_evaluation_data.xml",
         "data/spreadsheet_dashboard_data.xml",
+        "data/qms_improvement_notice_data.xml",
         # views: one file per model of the addon, one per inherited model
         "views/qms_complaint_views.xml",
         "views/qms_complaint_clock_views.xml",
@@ -66,6 +67,8 @@
         # menus, last: they open the actions above
         "views/qms_customer_menus.xml",
         "views/qms_complaint_cost_views.xml",
+        "views/qms_improvement_notice_views.xml",
+        "views/qms_improvement_notice_portal_templates.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",
@@ -81,6 +84,7 @@
         "demo/qms_complaint_cost_demo.xml",
         "demo/qms_complaint_return_demo.xml",
         "demo/qms_annual_report_demo.xml",
+        "demo/qms_improvement_notice_demo.xml",
         # last: replenishes what the demo data above left below its reordering rules
         "demo/stock_scheduler_demo.xml",
     ],

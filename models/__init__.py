@@ -38,3 +38,5 @@ from . import survey_user_input
 from . import mail_thread
 from . import mail_tracking_value
 from . import mail_message
+from . import qms_improvement_notice
+from . import qms_improvement_notice_recipient

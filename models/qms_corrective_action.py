@@ -525,3 +525,45 @@ class QmsCorrectiveAction(models.Model):
                                    date=format_date(self.env, action.date_deadline)),
                 user_id=action.user_id.id)
         return reminded
+
+    # --- clause 4.4.2: tell the customers who received the improved product (issue 15, item 6) ----
+    notice_ids = fields.One2many("qms.improvement.notice", "action_id", string="Product Improvement Notices")
+    notice_count = fields.Integer(string="Notices", compute="_compute_notice_count")
+    can_notify_customers = fields.Boolean(compute="_compute_can_notify_customers")
+
+    @api.depends("notice_ids")
+    def _compute_notice_count(self):
+        for action in self:
+            action.notice_count = len(action.notice_ids)
+
+    @api.depends_context("uid")
+    @api.depends("state")
+    def _compute_can_notify_customers(self):
+        # Sales runs customer communication (3.2); Quality knows what the action changed
+        may = self.env["qms.improvement.notice"].has_access("create")
+        for action in self:
+            action.can_notify_customers = may and action.state == "effective"
+
+    def action_notify_customers(self):
+        """Open the product improvement notice of this action: the one being prepared or sent, or a
+        new one with the products of the slip's lines."""
+        self.ensure_one()
+        if self.state != "effective":
+            raise UserError(self.env._(
+                "%s has not been judged effective: customers are told of an improvement once it is verified.",
+                self.name))
+        Notice = self.env["qms.improvement.notice"]
+        Notice.check_access("create")
+        open_notice = Notice.search([("action_id", "=", self.id), ("state", "!=", "sent")], limit=1)
+        action = {"type": "ir.actions.act_window", "res_model": "qms.improvement.notice", "view_mode": "form",
+                  "name": self.env._("Notify Affected Customers")}
+        if open_notice:
+            return {**action, "res_id": open_notice.id}
+        return {**action, "context": {"default_action_id": self.id}}
+
+    def action_view_notices(self):
+        self.ensure_one()
+        name = self.env._("Product Improvement Notices")
+        domain = [("action_id", "=", self.id)]
+        return {"type": "ir.actions.act_window", "res_model": "qms.improvement.notice", "view_mode": "list,form",
+                "name": name, "domain": domain, "context": {"default_action_id": self.id}}

@@ -49,6 +49,8 @@ MODELS = {
     "qms.communication.plan": "Communication plan",
     "qms.communication.plan.line": "Planned communication",
     "qms.communication": "Customer communication",
+    "qms.improvement.notice": "Product improvement notice",
+    "qms.improvement.notice.recipient": "Product improvement notice recipient",
     "qms.complaint.cancel": "Wizard: cancel a slip",
     "qms.communication.plan.fill": "Wizard: fill a plan",
     "qms.communication.plan.fill.activity": "Wizard: fill a plan (activity)",
@@ -131,6 +133,11 @@ qms.communication.plan.line
 qms.communication
   participant    r--- ---- rwcu rwcu r--- r--- r--- ----
   other          ---- ---- rwcu rwcu r--- r--- r--- ----
+qms.improvement.notice
+  notice         ---- ---- rwc- rwcu rwc- r--- r--- ----
+qms.improvement.notice.recipient
+  sent_own       ---- ---- rw-- rw-- rw-- r--- r--- r---
+  other          ---- ---- rw-- rw-- rw-- r--- r--- ----
 qms.complaint.cancel
   model          ---- ---- ---- rwc- ---- ---- ---- ----
 qms.communication.plan.fill
@@ -225,6 +232,18 @@ class TestAccessMatrix(QmsComplaintCommon):
         Communication = env["qms.communication"].sudo()
         communication_values = {"partner_id": cls.customer.id, "communication_type": "visit", "channel": "phone",
                                 "date": "2030-03-10 09:00:00", "user_id": cls.sales.id}
+        # a product improvement notice (4.4.2) of an action judged effective, sent to the customer
+        notice_action = Action.create({**action_values, "responsible_department_id": cls.dep_sales.id,
+                                       "implementing_department_id": cls.dep_sales.id,
+                                       "verifying_department_id": cls.dep_quality.id})
+        cls.env.cr.execute("UPDATE qms_corrective_action SET state = 'effective' WHERE id = %s", (notice_action.id,))
+        notice_action.invalidate_recordset()
+        notice = env["qms.improvement.notice"].sudo().create({
+            "action_id": notice_action.id, "product_ids": [Command.set(cls.product_a.ids)], "date_from": "2030-01-01",
+            "date_to": "2030-12-31", "subject": "Better desks", "message": "<p>Foam corners</p>"})
+        NoticeRecipient = env["qms.improvement.notice.recipient"].sudo()
+        notice_sent_own = NoticeRecipient.create({"notice_id": notice.id, "partner_id": cls.customer.id, "sent": True})
+        notice_other = NoticeRecipient.create({"notice_id": notice.id, "partner_id": cls.other_customer.id})
         return {
             "qms.complaint": {"by_employee": by_employee, "by_sales": by_sales, "at_action": at_action,
                               "other_customer": other_customer},
@@ -278,6 +297,8 @@ class TestAccessMatrix(QmsComplaintCommon):
                                                      "participant_ids": [Command.set(cls.employee.ids)]}),
                 "other": Communication.create({**communication_values,
                                                "participant_ids": [Command.set(cls.sales.ids)]})},
+            "qms.improvement.notice": {"notice": notice},
+            "qms.improvement.notice.recipient": {"sent_own": notice_sent_own, "other": notice_other},
         }
 
     # --- the matrix ---------------------------------------------------------------------------

@@ -37,6 +37,7 @@ AUTOMATIC_STEPS = {
     ("qms.communication.plan.line", "reopen_late"),
     ("qms.communication.plan.line", "mark_missed"),  # the scheduled action, the plan closed
     ("qms.complaint.line", "remedy"),  # the remedy buttons take it, one per remedy (below)
+    ("qms.improvement.notice", "done"),  # the sending job, when its last customer is notified
 }
 REMEDY_BUTTONS = ("action_remedy_refund", "action_remedy_replacement", "action_remedy_repair")
 

@@ -312,6 +312,9 @@ def run(args):
         tp100, _ = measure(env, lambda: Report._render_qweb_pdf(report, ids), repeat=1)
         row("PDF: 100 slips / 1 slip, time per slip", 100,
             f"{tp100 / 100:.0f} vs {tp1:.0f} ms per slip", "falls", tp100 / 100 < tp1)
+
+        # 5. issue 15.6: the affected customers of a product across the delivered order lines
+        notice_finding(env, row, args.sizes)
         cr.rollback()
     return rows, notes
 
@@ -409,6 +412,94 @@ def cost_rollup(env, report):
 
 
 # --- OCA peers (tools/bench --peers) ----------------------------------------------------------
+def fill_deliveries(env, size):
+    """``size`` delivered order lines: done stock moves (and their move lines) into the customers'
+    location, over 20 products, the sale demo's customer companies and five years, copied in SQL
+    from a delivery the bench validates once through the ORM."""
+    cr = env.cr
+    cr.execute("SELECT count(*) FROM stock_move WHERE origin LIKE 'NB%%'")
+    have = cr.fetchone()[0]
+    if have >= size:
+        return
+    customers = env.ref("stock.stock_location_customers").id
+    cr.execute("SELECT id FROM stock_move_line WHERE state = 'done' AND location_dest_id = %s LIMIT 1", (customers,))
+    if not cr.rowcount:
+        picking_type = env.ref("stock.picking_type_out")
+        source = picking_type.default_location_src_id
+        product = env["product.product"].search([("type", "=", "consu")], limit=1)
+        picking = env["stock.picking"].create({
+            "partner_id": env.ref("base.res_partner_2").id, "picking_type_id": picking_type.id,
+            "location_id": source.id, "location_dest_id": customers,
+            "move_ids": [(0, 0, {"product_id": product.id, "product_uom_qty": 1, "location_id": source.id,
+                                 "location_dest_id": customers})]})
+        picking.action_confirm()
+        picking.move_ids.write({"quantity": 1, "picked": True})
+        picking.button_validate()
+        env.flush_all()
+        cr.execute("SELECT id FROM stock_move_line WHERE state = 'done' AND location_dest_id = %s LIMIT 1",
+                   (customers,))
+    line_tpl = cr.fetchone()[0]
+    cr.execute("SELECT move_id FROM stock_move_line WHERE id = %s", (line_tpl,))
+    move_tpl = cr.fetchone()[0]
+    # every active partner (contacts count for their company), spread apart from the products
+    cr.execute("SELECT array_agg(id) FROM res_partner WHERE active AND company_id IS NULL")
+    partners = cr.fetchone()[0]
+    cr.execute("SELECT array_agg(id ORDER BY id) FROM product_product WHERE active")
+    products = cr.fetchone()[0][:20]
+
+    def columns(table, own):
+        cr.execute("SELECT column_name FROM information_schema.columns WHERE table_name = %s "
+                   "AND column_name != ALL(%s)", (table, ["id", *own]))
+        return [row[0] for row in cr.fetchall()]
+    own_move = ["origin", "partner_id", "product_id", "date", "picking_id", "state", "location_dest_id"]
+    cols = columns("stock_move", own_move)
+    quoted = ", ".join(f'"{c}"' for c in cols)
+    cr.execute(f"""
+        INSERT INTO stock_move ({quoted}, {", ".join(own_move)})
+        SELECT {", ".join(f't."{c}"' for c in cols)}, 'NB' || g, (%s::int[])[1 + (g * 7919 / 20) %% %s],
+               (%s::int[])[1 + g %% %s], now() - make_interval(hours => (g * 7919) %% (5 * 365 * 24)), NULL,
+               'done', %s
+        FROM stock_move t, generate_series(%s, %s) g WHERE t.id = %s
+    """, (partners, len(partners), products, len(products), customers, have + 1, size, move_tpl))
+    own_line = ["move_id", "product_id", "date", "picking_id", "state", "location_dest_id", "lot_id"]
+    cols = columns("stock_move_line", own_line)
+    quoted = ", ".join(f'"{c}"' for c in cols)
+    cr.execute(f"""
+        INSERT INTO stock_move_line ({quoted}, {", ".join(own_line)})
+        SELECT {", ".join(f't."{c}"' for c in cols)}, m.id, m.product_id, m.date, NULL, 'done', %s, NULL
+        FROM stock_move_line t, stock_move m
+        WHERE t.id = %s AND m.origin LIKE 'NB%%' AND substr(m.origin, 3)::int BETWEEN %s AND %s
+    """, (customers, line_tpl, have + 1, size))
+    cr.execute("ANALYZE stock_move; ANALYZE stock_move_line")
+    cr.commit()
+
+
+def notice_finding(env, row, sizes):
+    """Issue 15.6: Find Customers of a product improvement notice (one product of 20, a year of
+    deliveries) at each size: the same queries, whatever the deliveries."""
+    cr = env.cr
+    action = env["qms.corrective.action"].search([("state", "=", "effective")], limit=1)
+    cr.execute("SELECT array_agg(id ORDER BY id) FROM product_product WHERE active")
+    product = cr.fetchone()[0][0]
+    sales = env.ref("qms_customer.user_sales")
+    Notice = env["qms.improvement.notice"].sudo()
+    Notice.search([("action_id", "=", action.id), ("state", "!=", "sent")]).unlink()
+    today = datetime.date.today()
+    notice = Notice.create({"action_id": action.id, "product_ids": [(6, 0, [product])], "subject": "Bench",
+                            "message": "<p>bench</p>", "date_from": today.replace(year=today.year - 1),
+                            "date_to": today}).with_user(sales)
+    cr.commit()
+    results = {}
+    for size in sizes:
+        fill_deliveries(env, size)
+        results[size] = (*measure(env, notice.action_find_customers, repeat=3), len(notice._affected_customers()))
+    first = results[sizes[0]]
+    for size, (elapsed, queries, found) in results.items():
+        row("finding the affected customers of a product (Find Customers)", size,
+            f"{queries} q, {elapsed:.0f} ms, {found} customers", f"same q as {sizes[0]}", queries == first[1])
+    cr.rollback()
+
+
 PEER_ROWS = 300  # records of each peer filled through the ORM for its list
 PEER_NOTE = ("Whole flows: our procedure = register (Sales), submit, supervisor review, quality finds no internal "
              "responsibility, investigation, reply, close, each step by its role; an RMA = create, confirm (which "
@@ -524,6 +615,16 @@ def _load(model, fields, data):
     return result
 
 
+def run_notices(args):
+    config.parse_config(["-c", args.conf, "-d", args.db, "--log-level=warn"])
+    with Registry(args.db).cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+
+        def row(what, size, value, target, ok):
+            print(f"| {what} | {size} | {value} | {target} | {'yes' if ok else '**no**'} |", flush=True)
+        notice_finding(env, row, args.sizes)
+
+
 def write_markdown(path, rows, notes, args):
     cpu = ""
     try:
@@ -556,9 +657,14 @@ def main():
     parser.add_argument("--import-rows", type=int, default=10000)
     parser.add_argument("--output", default="BENCHMARKS.md")
     parser.add_argument("--peers", action="store_true", help="also measure OCA rma and mgmtsystem_nonconformity")
+    parser.add_argument("--notices", action="store_true",
+                        help="only the product improvement notices' Find Customers (issue 15.6); prints the rows")
     args = parser.parse_args()
     args.sizes = [int(s) for s in args.sizes.split(",")]
     print(f"{'measure':<62} {'size':>8} {'value':>34} {'target':>16}")
+    if args.notices:
+        run_notices(args)
+        return
     rows, notes = run(args)
     write_markdown(args.output, rows, notes, args)
     print(f"written to {args.output}")
