@@ -65,6 +65,9 @@
         # menus, last: they open the actions above
         "views/qms_customer_menus.xml",
         "views/qms_complaint_cost_views.xml",
+        # issue 14.6: the auditor's evidence pack (its menu under Management Review)
+        "report/qms_evidence_pack_templates.xml",
+        "views/qms_evidence_pack_views.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",

@@ -37,3 +37,4 @@ from . import survey_user_input
 from . import mail_thread
 from . import mail_tracking_value
 from . import mail_message
+from . import qms_evidence_pack
