@@ -58,3 +58,4 @@ from . import test_warranty_card
 from . import test_annual_report_clocks
 from . import test_portal_clocks
 from . import test_complaint_cost
+from . import test_evidence_pack
