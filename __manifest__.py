@@ -81,6 +81,7 @@
         "demo/qms_complaint_remedy_demo.xml",
         "demo/qms_complaint_cost_demo.xml",
         "demo/qms_annual_report_demo.xml",
+        "demo/qms_evidence_pack_demo.xml",
         # last: replenishes what the demo data above left below its reordering rules
         "demo/stock_scheduler_demo.xml",
     ],
