@@ -194,8 +194,9 @@ class QmsEvidencePack(models.Model):
         return members
 
     def _qms_gaps(self, slips):
-        """Numbers of the period's years never given to a slip of the company: between the first
-        number of each year's range and the last one the sequence handed out, those no slip carries."""
+        """Numbers never given to a slip of the company, in the ranges of the period's years and of the
+        years its slips were numbered in: between the first number of each range and the last one
+        the sequence handed out, those no slip carries."""
         self.ensure_one()
         sequence = self.company_id.sudo()._qms_complaint_sequence()
         years = range(self.date_from.year, self.date_to.year + 1)
@@ -207,14 +208,16 @@ class QmsEvidencePack(models.Model):
             match = SLIP_NUMBER.match(name)
             if match:
                 taken.setdefault(match["prefix"], set()).add(int(match["number"]))
+        # a slip is numbered in the year it was recorded, which may follow the year it was received
+        prefixes = {match["prefix"] for match in map(SLIP_NUMBER.match, slips.mapped("name")) if match}
         gaps = []
         for year_range in ranges.sorted("date_from"):
-            if year_range.date_from.year not in years:
-                continue
             seq = sequence.with_context(ir_sequence_date=year_range.date_from,
                                         ir_sequence_date_range=year_range.date_from)
-            last = year_range.number_next_actual - sequence.number_increment
             prefix = SLIP_NUMBER.match(seq.get_next_char(1))["prefix"]
+            if year_range.date_from.year not in years and prefix not in prefixes:
+                continue
+            last = year_range.number_next_actual - sequence.number_increment
             gaps += [seq.get_next_char(number) for number in range(1, last + 1)
                      if number not in taken.get(prefix, ())]
         return gaps
