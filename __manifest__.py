@@ -69,6 +69,9 @@
         "views/qms_complaint_cost_views.xml",
         "views/qms_improvement_notice_views.xml",
         "views/qms_improvement_notice_portal_templates.xml",
+        # issue 14.6: the auditor's evidence pack (its menu under Management Review)
+        "report/qms_evidence_pack_templates.xml",
+        "views/qms_evidence_pack_views.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",
@@ -85,6 +88,7 @@
         "demo/qms_complaint_return_demo.xml",
         "demo/qms_annual_report_demo.xml",
         "demo/qms_improvement_notice_demo.xml",
+        "demo/qms_evidence_pack_demo.xml",
         # last: replenishes what the demo data above left below its reordering rules
         "demo/stock_scheduler_demo.xml",
     ],

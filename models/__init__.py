@@ -40,3 +40,4 @@ from . import mail_tracking_value
 from . import mail_message
 from . import qms_improvement_notice
 from . import qms_improvement_notice_recipient
+from . import qms_evidence_pack

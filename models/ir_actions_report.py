@@ -17,15 +17,21 @@ INLINE_FONTS = {".woff": "font/woff"}
 # True while a self-contained PDF is rendered: a context variable, not an Odoo context key, so that
 # no client can ask for it.
 SELF_CONTAINED_PDF = contextvars.ContextVar("qms_self_contained_pdf", default=False)
+# The bundles inlined within one self_contained_pdf() block, by (bundle, type, direction): the pages
+# of a batch of records carry the same stylesheets, read once (issue 14.6: the evidence pack prints
+# slips by the batch, in a number of queries that does not grow with the batch).
+SELF_CONTAINED_BUNDLES = contextvars.ContextVar("qms_self_contained_bundles", default=None)
 
 
 @contextlib.contextmanager
 def self_contained_pdf():
     """Within this block, PDFs are rendered from self-contained pages (report/qms_minimal_layout.xml)."""
     token = SELF_CONTAINED_PDF.set(True)
+    bundles = SELF_CONTAINED_BUNDLES.set({})
     try:
         yield
     finally:
+        SELF_CONTAINED_BUNDLES.reset(bundles)
         SELF_CONTAINED_PDF.reset(token)
 
 
@@ -71,6 +77,10 @@ class IrActionsReport(models.Model):
         /web/assets/ would serve them; the fonts they name as data: URIs."""
         css = asset_type == "css"
         rtl = self.env["res.lang"].sudo()._get_data(code=self.env.lang or self.env.user.lang).direction == "rtl"
+        inlined = SELF_CONTAINED_BUNDLES.get()
+        key = (bundle_name, asset_type, rtl)
+        if inlined is not None and key in inlined:
+            return inlined[key]
         bundle = self.env["ir.qweb"]._get_asset_bundle(bundle_name, css=css, js=not css, rtl=rtl, autoprefix=css)
         if css:
             text = bundle.css().raw.decode() if bundle.stylesheets else ""
@@ -78,4 +88,7 @@ class IrActionsReport(models.Model):
         else:
             text = bundle.js().raw.decode() if bundle.javascripts else ""
         # inside <style>/<script> the page must not see a closing tag or a comment opening
-        return Markup(re.sub(r"<(/(?:script|style)|!--)", r"<\\\1", text, flags=re.IGNORECASE))
+        text = Markup(re.sub(r"<(/(?:script|style)|!--)", r"<\\\1", text, flags=re.IGNORECASE))
+        if inlined is not None:
+            inlined[key] = text
+        return text

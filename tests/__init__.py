@@ -63,3 +63,4 @@ from . import test_corrective_action_slips
 from . import test_return_to_customer
 from . import test_warranty_units
 from . import test_improvement_notice
+from . import test_evidence_pack

@@ -56,6 +56,7 @@ MODELS = {
     "qms.communication.plan.fill.activity": "Wizard: fill a plan (activity)",
     "qms.remedy.override": "Wizard: override a remedy window",
     "qms.service.acceptance": "Wizard: customer acceptance",
+    "qms.evidence.pack": "Evidence pack",
 }
 
 # For each model, one line per representative record, one column per role (in the order of
@@ -148,6 +149,10 @@ qms.remedy.override
   model          ---- ---- ---- ---- rwc- ---- ---- ----
 qms.service.acceptance
   model          rwc- rwc- rwc- rwc- rwc- rwc- rwc- ----
+qms.evidence.pack
+  by_quality     ---- ---- ---- ---- rwcu r-c- r-c- ----
+  by_mgmt_rep    ---- ---- ---- ---- r-c- rwcu r-c- ----
+  by_gm          ---- ---- ---- ---- r-c- r-c- rwcu ----
 """
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -299,6 +304,11 @@ class TestAccessMatrix(QmsComplaintCommon):
                                                "participant_ids": [Command.set(cls.sales.ids)]})},
             "qms.improvement.notice": {"notice": notice},
             "qms.improvement.notice.recipient": {"sent_own": notice_sent_own, "other": notice_other},
+            # issue 14.6: each pack role's own request
+            "qms.evidence.pack": {
+                name: env["qms.evidence.pack"].create({"date_from": "2030-01-01", "date_to": "2030-12-31",
+                                                       "requester_id": user.id})
+                for name, user in (("by_quality", cls.quality), ("by_mgmt_rep", cls.mgmt_rep), ("by_gm", cls.gm))},
         }
 
     # --- the matrix ---------------------------------------------------------------------------

@@ -8,9 +8,11 @@ import argparse
 import datetime
 import os
 import platform
+import resource
 import statistics
 import sys
 import time
+import tracemalloc
 
 import odoo
 from odoo import SUPERUSER_ID, api
@@ -316,7 +318,49 @@ def run(args):
         # 5. issue 15.6: the affected customers of a product across the delivered order lines
         notice_finding(env, row, args.sizes)
         cr.rollback()
+
+        # 5. issue 14.6: the auditor's evidence pack of the period holding args.pack_slips slips
+        if args.pack_slips:
+            evidence_pack(env, row, args.pack_slips)
     return rows, notes
+
+
+def evidence_pack(env, row, slips):
+    """The evidence pack of a period of ``slips`` slips, run by its scheduled action's method as the
+    cron worker does (committing after each batch): the job's wall time, the batches, and its peak
+    memory (Python heap by tracemalloc; resident size of this process and of the PDF engine)."""
+    cr = env.cr
+    company = env.ref("base.main_company")
+    cr.execute("SELECT received_date FROM qms_complaint WHERE company_id = %s ORDER BY received_date DESC "
+               "OFFSET %s LIMIT 1", (company.id, slips - 1))
+    first = cr.fetchone()
+    if not first:
+        row("evidence pack: job time / peak memory", slips, "not enough slips", "reported", False)
+        return
+    Pack = env["qms.evidence.pack"]
+    Pack.search([("state", "in", ("queued", "running"))]).write({"state": "failed"})
+    pack = Pack.create({"company_id": company.id, "date_from": first[0].date(), "date_to": datetime.date.today(),
+                        "requester_id": env.ref("qms_customer.user_mgmt_rep").id})
+    cr.commit()
+    counted = len(pack._qms_slips())
+    rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    tracemalloc.start()
+    t0 = time.perf_counter()
+    runs = 0
+    while pack.state in ("queued", "running") and runs < 10000:
+        Pack._cron_generate()
+        runs += 1
+        pack.invalidate_recordset()
+    elapsed = time.perf_counter() - t0
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    size = pack.attachment_id.file_size if pack.attachment_id else 0
+    row("evidence pack: job time / peak memory (heap; RSS self, PDF engine)", counted,
+        f"{elapsed:.0f} s in {runs} batches, {peak / 2**20:.0f} MiB heap; RSS {rss / 1024:.0f} MiB "
+        f"(+{(rss - rss0) / 1024:.0f}), engine {child / 1024:.0f} MiB; {pack.file_count} files, "
+        f"{size / 2**20:.0f} MiB ZIP, {pack.state}", "reported", pack.state == "done")
 
 
 def recurrence_matching(env, size, sales, vals):
@@ -656,6 +700,8 @@ def main():
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--import-rows", type=int, default=10000)
     parser.add_argument("--output", default="BENCHMARKS.md")
+    parser.add_argument("--pack-slips", type=int, default=2000,
+                        help="slips of the evidence pack measured (issue 14.6); 0 skips it")
     parser.add_argument("--peers", action="store_true", help="also measure OCA rma and mgmtsystem_nonconformity")
     parser.add_argument("--notices", action="store_true",
                         help="only the product improvement notices' Find Customers (issue 15.6); prints the rows")
