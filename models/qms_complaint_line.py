@@ -81,11 +81,11 @@ class QmsComplaintLine(models.Model):
 
     # --- 4.4.2 three guarantees ---------------------------------------------------------------
     warranty_start_date = fields.Date(
-        string="Guarantee Starts", compute="_compute_warranty",
+        string="Guarantee Starts", compute="_compute_warranty", compute_sudo=True,
         help="Delivery (of the unit, when its serial is known), installation acceptance or invoice date "
              "(see the policy or the company's setting).")
     warranty_days_elapsed = fields.Integer(
-        string="Days Counted", compute="_compute_warranty",
+        string="Days Counted", compute="_compute_warranty", compute_sudo=True,
         help="Calendar days since the start, less the days the unit spent in repair.")
     remedy_eligible = fields.Selection([
         ("refund", "Refund"),
@@ -94,10 +94,11 @@ class QmsComplaintLine(models.Model):
         ("none", "None (Guarantee Expired)"),
         ("unknown", "Not Delivered / Invoiced Yet"),
         ("not_started", "Not Started (Installation Not Accepted)"),
-    ], string="Eligible Remedy", compute="_compute_warranty",
+    ], string="Eligible Remedy", compute="_compute_warranty", compute_sudo=True,
         help="The best remedy of the three guarantees still open: refund, then replacement, then repair.")
     remedy_days_left = fields.Integer(
-        string="Days Left", compute="_compute_warranty", help="Days left for the eligible remedy.")
+        string="Days Left", compute="_compute_warranty", compute_sudo=True,
+        help="Days left for the eligible remedy.")
     remedy = fields.Selection([
         ("refund", "Refund"),
         ("replacement", "Replacement"),
@@ -129,20 +130,23 @@ class QmsComplaintLine(models.Model):
         help="The serials and lots delivered to this customer on the order line (or, without one, on the "
              "slip's order).")
     warranty_repair_days = fields.Integer(
-        string="Days in Repair", compute="_compute_warranty",
+        string="Days in Repair", compute="_compute_warranty", compute_sudo=True,
         help="Days between the creation and the completion of the unit's repair orders since the start: "
              "they do not count.")
-    refund_days_left = fields.Integer(string="Refund Days Left", compute="_compute_warranty")
-    replacement_days_left = fields.Integer(string="Replacement Days Left", compute="_compute_warranty")
-    repair_days_left = fields.Integer(string="Repair Days Left", compute="_compute_warranty")
+    refund_days_left = fields.Integer(
+        string="Refund Days Left", compute="_compute_warranty", compute_sudo=True)
+    replacement_days_left = fields.Integer(
+        string="Replacement Days Left", compute="_compute_warranty", compute_sudo=True)
+    repair_days_left = fields.Integer(
+        string="Repair Days Left", compute="_compute_warranty", compute_sudo=True)
     warranty_repaired_twice = fields.Boolean(
-        string="Repaired Twice", compute="_compute_warranty",
+        string="Repaired Twice", compute="_compute_warranty", compute_sudo=True,
         help="The unit was repaired twice within its warranty period and fails again: it is replaced or "
              "refunded, outside the days of these remedies.")
     warranty_earlier_repair_ids = fields.Many2many(
-        "repair.order", string="Earlier Repairs", compute="_compute_warranty",
+        "repair.order", string="Earlier Repairs", compute="_compute_warranty", compute_sudo=True,
         help="The repair orders, done, of the same unit on earlier slips.")
-    warranty_note = fields.Char(string="Guarantee Status", compute="_compute_warranty")
+    warranty_note = fields.Char(string="Guarantee Status", compute="_compute_warranty", compute_sudo=True)
 
     # issue #13.4: the repeat counters of the slips look lines up by product (qms.complaint._qms_repeat_data)
     _product_complaint_idx = models.Index("(product_id, complaint_id)")
@@ -284,7 +288,8 @@ class QmsComplaintLine(models.Model):
     @api.depends_context("uid")
     def _compute_warranty(self):
         # the slip's users need not read sales, stock, repair or accounting documents themselves
-        units = self.sudo()._qms_unit_windows()
+        # (compute_sudo: the earlier repairs are written in sudo too, as Odoo checks a many2many's targets)
+        units = self._qms_unit_windows()
         for line in self:
             unit = units[line.id]
             line.warranty_start_date = unit["start"]
