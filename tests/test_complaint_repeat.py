@@ -1,4 +1,5 @@
 from datetime import datetime
+from unittest.mock import patch
 
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
@@ -96,8 +97,9 @@ class TestRepeatCounters(QmsComplaintCommon):
         self.assertIn("<td><span>3</span></td><td><span>4</span></td><td><span>3</span></td>", row)
 
     def test_constant_queries_for_a_page(self):
-        """The counters of one slip and of a page of 80 slips: the same queries (the counters' one
-        query, and the reader's user record, read again after the cache was emptied), never one per slip."""
+        """The counters of one slip and of a page of 80 slips: the same queries (the counters' query,
+        the earlier slips' query of the form's button, and the reader's user record, read again after
+        the cache was emptied), never one per slip."""
         page = self.env["qms.complaint"].create([{
             "partner_id": self.customer.id, "sale_order_id": self.order.id, "received_by_id": self.env.user.id,
             "received_date": datetime(2025, 2, 1 + i % 27, 8, i % 60),
@@ -107,7 +109,54 @@ class TestRepeatCounters(QmsComplaintCommon):
         for slips in (page[:1], page):
             self.env.invalidate_all()
             slips = slips.with_user(self.sales)
-            with self.assertQueryCount(2):
+            with self.assertQueryCount(3):
                 slips.mapped("repeat_fault_count")
                 slips.mapped("repeat_order_count")
                 slips.mapped("repeat_earlier_count")
+
+    # --- the list does not compute the counters (BENCHMARKS.md 2026-11-30) -------------------------
+    def _list_spec(self):
+        """What the web client asks for a page of the slip list: every field of the list arch,
+        optional hidden columns included."""
+        fields = self.env["qms.complaint"].get_views([(False, "list")])["models"]["qms.complaint"]["fields"]
+        return {name: {"fields": {"display_name": {}}} if field["type"] == "many2one" else
+                {"fields": {}} if field["type"] in ("one2many", "many2many") else {}
+                for name, field in fields.items()}
+
+    def test_list_reads_only_stored_fields(self):
+        """A page of the list reads what is stored (and the activities): a non-stored compute in the
+        list arch runs for every page, shown or not. The repeat counters did, hidden, and their query
+        grows with the history of the products on the page (1.2 s a page at 100k slips)."""
+        Complaint = self.env["qms.complaint"]
+        computed = sorted(name for name in self._list_spec()
+                          if not Complaint._fields[name].store
+                          and Complaint._fields[name].type not in ("one2many", "many2many"))
+        self.assertEqual(computed, [])
+
+    def test_list_page_does_not_count_repeats(self):
+        """The page of 80 slips the web client reads never runs the counters' queries."""
+        def refuse(_records):
+            raise AssertionError("the slip list computed the repeat counters")
+        Complaint = type(self.env["qms.complaint"])
+        with patch.object(Complaint, "_qms_repeat_data", refuse), patch.object(Complaint, "_qms_repeat_counts", refuse):
+            for user in (self.env.ref("base.user_admin"), self.sales):
+                page = self.env["qms.complaint"].with_user(user).web_search_read(
+                    [], self._list_spec(), limit=80, count_limit=10001)
+                self.assertTrue(page["records"])
+        # the guard itself bites: the form's counters go through it
+        for method, counter in (("_qms_repeat_counts", "repeat_order_count"),
+                                ("_qms_repeat_data", "repeat_earlier_count")):
+            with patch.object(Complaint, method, refuse), self.assertRaises(AssertionError):
+                self.s3.invalidate_recordset()
+                self.s3[counter]
+
+    def test_page_counts_are_the_slow_counts(self):
+        """The page's counters (running counts over the look-back) agree with the number of
+        earlier slips that ``_qms_repeat_data`` finds, on every slip of the fixed data set read together."""
+        slips = self.env["qms.complaint"].search([("id", "in", (self.s_old | self.s_bound | self.s1 | self.s2
+                                                                  | self.s_cancel | self.s_other | self.s3 | self.s4
+                                                                  | self.s_no_line).ids)])
+        slow = slips._qms_repeat_data()
+        self.assertEqual(
+            slips._qms_repeat_counts(),
+            {slip_id: {key: counts[key] for key in ("order", "product", "fault")} for slip_id, counts in slow.items()})
