@@ -138,6 +138,8 @@ class QmsComplaintPortal(CustomerPortal):
             "orders": orders,
             "order": order,
             "order_lines": order.order_line.filtered(lambda line: not line.display_type and line.product_id),
+            # issue 15: the serials delivered to the customer on each line of a serial-tracked product
+            "order_line_serials": {line.id: line._qms_portal_serials(order.partner_id) for line in order.order_line},
             "requests": Complaint._fields["customer_request"]._description_selection(request.env),
             "error": error,
             "form": form or {},
@@ -162,7 +164,8 @@ class QmsComplaintPortal(CustomerPortal):
     # What the form cannot read is refused here; what the values mean is checked by the model.
     # ------------------------------------------------------------------------------------------
     def _parse_qms_complaint_form(self, order_id, description, customer_request, post):
-        """:param post: the other form fields: qty_<sale line id> and defect_<sale line id>
+        """:param post: the other form fields: qty_<sale line id>, defect_<sale line id> and
+            lot_<sale line id> (the serial chosen, issue 15)
         :return: the keyword arguments of ``_portal_create_complaint``
         """
         lines = []
@@ -174,6 +177,7 @@ class QmsComplaintPortal(CustomerPortal):
                 "sale_line_id": self._qms_form_id(line_id),
                 "qty": self._qms_form_quantity(qty),
                 "defect": self._qms_form_text(post.get(f"defect_{line_id}"), PORTAL_DEFECT_MAX_CHARS),
+                "lot_id": self._qms_form_serial(post.get(f"lot_{line_id}")),
             })
         return {
             "order_id": self._qms_form_id(order_id),
@@ -190,6 +194,15 @@ class QmsComplaintPortal(CustomerPortal):
         value = str(value or "").strip()
         number = int(value) if value.isdecimal() and value.isascii() else 0
         return number if number < 2**31 else 0
+
+    @classmethod
+    def _qms_form_serial(cls, value):
+        """The serial chosen on a line: None when none is chosen; else its id, or -1 for a value
+        that is no id (the model then refuses it as a serial not delivered to the customer)."""
+        value = str(value or "").strip()
+        if not value:
+            return None
+        return cls._qms_form_id(value) or -1
 
     @staticmethod
     def _qms_form_quantity(value):

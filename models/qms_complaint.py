@@ -1388,7 +1388,8 @@ class QmsComplaint(models.Model):
         controller turns the form's strings into the typed values below (and says what it cannot read).
 
         :param int order_id: id of one of the user's confirmed sales orders
-        :param list lines: dicts {sale_line_id: int, qty: float, defect: str}
+        :param list lines: dicts {sale_line_id: int, qty: float, defect: str, lot_id: int or None}
+            (lot_id: the serial chosen among those delivered to the customer on that line, None: none)
         :param str description: plain text
         :param str customer_request: a key of the field's selection
         :param list attachments: (filename, bytes) photos
@@ -1448,11 +1449,22 @@ class QmsComplaint(models.Model):
                 raise ValidationError(self.env._(
                     "%(product)s: you ordered %(ordered)s, not %(qty)s.",
                     product=sale_line.product_id.display_name, ordered=sale_line.product_uom_qty, qty=qty))
+            # the serial the customer names: only one delivered to them on this line (issue 15); the
+            # refusal does not name the serial (a forged id may be another customer's unit)
+            lot = self.env["stock.lot"]
+            if line.get("lot_id") is not None:
+                lot = sale_line._qms_portal_serials(order.partner_id).filtered(
+                    lambda serial, line=line: serial.id == line["lot_id"])
+                if not lot:
+                    raise ValidationError(self.env._(
+                        "%s: choose one of the serial numbers delivered to you on this order, or none.",
+                        sale_line.product_id.display_name))
             vals_list.append({
                 "sale_line_id": sale_line.id,
                 "product_id": sale_line.product_id.id,
                 "qty_complained": qty,
                 "defect_description": (line.get("defect") or "").strip() or False,
+                "lot_id": lot.id,
             })
         if not vals_list:
             raise ValidationError(self.env._("Give the quantity of at least one product you complain about."))

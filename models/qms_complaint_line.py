@@ -785,17 +785,35 @@ class QmsComplaintLine(models.Model):
 
     def _check_receive_unit_allowed(self):
         self.ensure_one()
-        reason = self._goods_kept_reason()
+        reason = self._receive_unit_refusal()
         if reason:
             raise UserError(reason)
+
+    def _receive_unit_refusal(self):
+        """Why the unit cannot be received back now, or False. A cancelled return does not stand in
+        the way: a new one replaces it (the line then links the new one; the cancelled one stays in
+        the slip's Returns, linked to the slip). The same answer drives ``can_receive_unit``."""
+        self.ensure_one()
+        reason = self._goods_kept_reason()
+        if reason:
+            return reason
         if self.return_picking_id.state not in (False, "cancel"):
-            raise UserError(self.env._("%(product)s: the unit is already coming back (%(picking)s).",
-                                       product=self.product_id.display_name,
-                                       picking=self.return_picking_id.display_name))
+            return self.env._("%(product)s: the unit is already coming back (%(picking)s).",
+                              product=self.product_id.display_name, picking=self.return_picking_id.display_name)
         if not self.sale_line_id or not self._delivered_moves():
-            raise UserError(self.env._(
+            return self.env._(
                 "%s: link the line to the order line it was delivered from: the unit is returned from its delivery.",
-                self.product_id.display_name))
+                self.product_id.display_name)
+        return False
+
+    @api.depends_context("uid")
+    def _compute_can_steps(self):
+        # the Receive Unit button shows when the server would receive the unit: also after a
+        # cancelled return, never while a return is under way or done (issue 15 leftovers)
+        super()._compute_can_steps()
+        for line in self:
+            if line.can_receive_unit and line.sudo()._receive_unit_refusal():
+                line.can_receive_unit = False
 
     def _check_can_receive_unit(self, vals):
         # the return is created by the button (in sudo, as a server field): a stamp alone is refused

@@ -163,3 +163,44 @@ class TestCorrectiveActionSlips(QmsHttpCommon):
         self.assertEqual(self.slip_b.served_action_ids, self.action)
         with self.assertRaises(UserError):
             self.slip_b.with_user(self.sales).write({"served_action_ids": [Command.clear()]})
+
+    # --- visible everywhere: the printed action, the printed slip, the slip's tab ----------------------
+    def _html(self, report, records):
+        return self.env["ir.actions.report"]._render_qweb_html(
+            f"qms_customer.{report}", records.ids)[0].decode()
+
+    def test_printed_action_and_printed_slip_name_each_other(self):
+        self.action.with_user(self.quality).write({"description": "Foam corners in every carton"})
+        action_html = self._html("action_report_qms_corrective_action", self.action)
+        self.assertNotIn("qms-also-serves", action_html)
+        self.assertNotIn("Foam corners in every carton", self._html("action_report_qms_complaint", self.slip_b))
+        self._served()
+        # the action's report lists the other slips it serves, with their customers
+        action_html = self._html("action_report_qms_corrective_action", self.action)
+        also = action_html[action_html.index("qms-also-serves"):]
+        also = also[:also.index("</tr>")]
+        self.assertIn(self.slip_b.name, also)
+        self.assertIn(self.other_customer.name, also)
+        self.assertNotIn(self.slip_a.name, also)
+        # the served slip prints the action, saying whose it is
+        slip_html = self._html("action_report_qms_complaint", self.slip_b)
+        self.assertIn("Foam corners in every carton", slip_html)
+        served_row = slip_html[slip_html.index("qms-served-by"):]
+        self.assertIn(self.slip_a.name, served_row[:served_row.index("</tr>")])
+        # its own slip prints it as its own
+        own_html = self._html("action_report_qms_complaint", self.slip_a)
+        self.assertIn("Foam corners in every carton", own_html)
+        self.assertNotIn("qms-served-by", own_html)
+
+    def test_slip_actions_tab_lists_own_and_serving_actions(self):
+        from lxml import etree
+        arch = etree.fromstring(self.env["qms.complaint"].with_user(self.quality).get_view(view_type="form")["arch"])
+        self.assertFalse(arch.xpath("//page[@name='served_actions']"), "a separate tab is left")
+        page = arch.xpath("//page[@name='actions']")[0]
+        self.assertTrue(page.xpath("./field[@name='corrective_action_ids']"))
+        self.assertTrue(page.xpath(".//field[@name='served_action_ids']"))
+        # the tab shows on a slip served by another slip's action, though not found responsible
+        self.assertIn("served_action_ids", page.get("invisible"))
+        self._served()
+        self.assertEqual(self.slip_b.with_user(self.sales).read(["served_action_ids"])[0]["served_action_ids"],
+                         self.action.ids)

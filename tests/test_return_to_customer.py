@@ -259,6 +259,59 @@ class TestReturnToCustomer(QmsHttpCommon):
         with self.assertQueryCount(QUERY_BUDGET):
             read(large)
 
+    # --- a cancelled return is replaced by a new one (issue 15 leftovers) -------------------------
+    def _can_receive(self, line, user):
+        line.invalidate_recordset(["can_receive_unit"])
+        return line.with_user(user).can_receive_unit
+
+    def test_received_again_after_a_cancelled_return(self):
+        """The Receive Unit button (can_receive_unit) shows exactly when the server receives the
+        unit: not while its return is under way or done, again once that return is cancelled; the
+        line then links the new return, the cancelled one stays in the slip's Returns."""
+        order = self._delivered_order(self.pump)
+        complaint, line = self._slip(order)
+        self._not_responsible(complaint)
+        self.assertTrue(self._can_receive(line, self.sales))
+        self.assertFalse(self._can_receive(line, self.employee))  # the role, as before
+        line.with_user(self.sales).action_receive_unit()
+        first = line.return_picking_id
+        self.assertFalse(self._can_receive(line, self.sales))
+        self.assertRefused(self.sales, "qms.complaint.line", "action_receive_unit", "already coming back",
+                           ids=line.ids)
+        first.sudo().action_cancel()
+        self.assertEqual(first.state, "cancel")
+        self.assertEqual(self._status(line), "with_customer")
+        self.assertTrue(self._can_receive(line, self.sales))
+        self.assertAccepted(self.sales, "qms.complaint.line", "action_receive_unit", ids=line.ids)
+        line.invalidate_recordset()
+        second = line.return_picking_id
+        self.assertTrue(second)
+        self.assertNotEqual(second, first)
+        self.assertEqual(line.unit_receipt_by_id, self.sales)
+        self.assertLessEqual(first | second, complaint.remedy_picking_ids)
+        self.assertFalse(self._can_receive(line, self.sales))
+        self._validate(second)
+        self.assertEqual(self._status(line), "received")
+        self.assertFalse(self._can_receive(line, self.sales))
+        with self.assertRaisesRegex(UserError, "already coming back"):
+            line.with_user(self.sales).action_receive_unit()
+
+    def test_receive_unit_flag_follows_the_servers_refusals(self):
+        """Goods kept (a replacement given) or a line without its order line: neither the button nor
+        the server receives the unit."""
+        order = self._delivered_order(self.pump, qty=4)
+        complaint, line = self._slip(order)
+        line.with_user(self.sales).action_remedy_replacement()
+        self.assertFalse(self._can_receive(line, self.sales))
+        self.assertRefused(self.sales, "qms.complaint.line", "action_receive_unit", "the company keeps it",
+                           ids=line.ids)
+        # its return cancelled, the company still keeps the unit it gave a replacement for
+        line.return_picking_id.sudo().action_cancel()
+        self.assertFalse(self._can_receive(line, self.sales))
+        self.assertRefused(self.sales, "qms.complaint.line", "action_receive_unit", "the company keeps it",
+                           ids=line.ids)
+        self.assertEqual(complaint.line_ids, line)
+
 
 @tagged("post_install", "-at_install")
 class TestReturnToCustomerDemo(QmsHttpCommon):
