@@ -64,3 +64,4 @@ from . import test_return_to_customer
 from . import test_warranty_units
 from . import test_improvement_notice
 from . import test_evidence_pack
+from . import test_attack_session4
