@@ -10,6 +10,10 @@ Tried and held:
   refused by the rule ``qms_evidence_pack_rule_own`` and the company rule;
 - evidence pack: the period of a running pack — refused by the gate ``request`` (queued only);
 - evidence pack: ``_cron_generate`` over /json/2 — refused, a method starting with ``_`` is private;
+- evidence pack: ``message_post`` with a file by its follower (the requester) on a running or
+  finished pack — accepted by mail (followers post), and harmless since the job lists its own parts
+  (test below);
+- improvement notice: ``create`` with another company's action — refused by ``check_company``;
 - improvement notice: the subject and message through the translation dialog once reviewed —
   refused by ``update_field_translations`` keeping to the gate ``definition``;
 - improvement notice: markup smuggled into the Chinese message by the translation dialog (the job
@@ -96,6 +100,36 @@ class TestAttackSession4(QmsHttpCommon):
         self.assertRefused(self.mgmt_rep, "qms.evidence.pack", "unlink", ids=pack.ids)
         self.assertAccepted(self.quality, "qms.evidence.pack", "unlink", ids=pack.ids)
         self.assertFalse(pack.exists())
+
+    # --- an action of another company read through the notice's defaults -----------------------
+    def test_notice_defaults_read_another_company(self):
+        """The form's defaults of a notice read the action named in the context in sudo: an action of
+        another company (or any id) gave away its slip's products and their names to whoever opened a
+        notice. The defaults now come only from an action the user may read."""
+        slip = self._complaint()
+        self._to_action(slip)
+        action = self._add_action(slip)
+        self._implement(action)
+        action.with_user(self.quality).action_verify_effective()
+        secret = self.env["product.product"].create({"name": "Prototype X-17", "type": "consu"})
+        other = self.env["res.company"].create({"name": "Notice Other Company"})
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE qms_complaint_line SET product_id = %s WHERE complaint_id = %s",
+                            (secret.id, slip.id))
+        for table in ("qms_complaint", "qms_complaint_line", "qms_corrective_action"):
+            column = "complaint_id" if table != "qms_complaint" else "id"
+            self.env.cr.execute(f"UPDATE {table} SET company_id = %s WHERE {column} = %s", (other.id, slip.id))
+        self.env.invalidate_all()
+        for user in (self.sales, self.quality):
+            with self.subTest(user=user.login):
+                defaults = self.assertAccepted(user, "qms.improvement.notice", "default_get",
+                                               fields=["product_ids", "subject", "date_from"],
+                                               context={"default_action_id": action.id})
+                self.assertFalse(defaults.get("product_ids"), defaults)
+                self.assertNotIn("X-17", str(defaults))
+                self.assertRefused(user, "qms.improvement.notice", "create", vals_list=[{
+                    "action_id": action.id, "date_from": "2026-01-01", "date_to": "2026-06-30",
+                    "subject": "x", "message": "<p>x</p>"}])
 
     # --- held: markup through the translation dialog ------------------------------------------
     def test_translation_dialog_markup_sanitized(self):
