@@ -10,6 +10,7 @@ Tried and held:
   refused by the rule ``qms_evidence_pack_rule_own`` and the company rule;
 - evidence pack: the period of a running pack — refused by the gate ``request`` (queued only);
 - evidence pack: ``_cron_generate`` over /json/2 — refused, a method starting with ``_`` is private;
+- evidence pack: ``load`` (import) with its state — refused by ``_qms_server_fields`` (test below);
 - evidence pack: ``message_post`` with a file by its follower (the requester) on a running or
   finished pack — accepted by mail (followers post), and harmless since the job lists its own parts
   (test below);
@@ -21,7 +22,7 @@ Tried and held:
   ``html_translate``) and the Html field sanitizes the result (``convert_to_cache``), test below;
 - improvement notice: a recipient added, deleted or marked notified (create, one2many commands from
   the notice, write) — refused by the access lists (no create/unlink) and ``_qms_server_fields``;
-- improvement notice: ``_cron_send_notices`` and ``_send_now`` over /json/2 — private;
+- improvement notice: ``_cron_send_notices`` and ``_send_now`` over /json/2 — private (test below);
 - portal /my/product-notices/<id> of another customer or not sent yet — 404 by the rule
   ``qms_improvement_notice_recipient_rule_portal`` (tests/test_improvement_notice.py);
 - complaint line: ``receive_unit`` / ``return_to_customer`` by writing the stamp or the picking —
@@ -107,10 +108,7 @@ class TestAttackSession4(QmsHttpCommon):
         another company (or any id) gave away its slip's products and their names to whoever opened a
         notice. The defaults now come only from an action the user may read."""
         slip = self._complaint()
-        self._to_action(slip)
-        action = self._add_action(slip)
-        self._implement(action)
-        action.with_user(self.quality).action_verify_effective()
+        action = self._effective_action(slip)
         secret = self.env["product.product"].create({"name": "Prototype X-17", "type": "consu"})
         other = self.env["res.company"].create({"name": "Notice Other Company"})
         self.env.flush_all()
@@ -131,14 +129,45 @@ class TestAttackSession4(QmsHttpCommon):
                     "action_id": action.id, "date_from": "2026-01-01", "date_to": "2026-06-30",
                     "subject": "x", "message": "<p>x</p>"}])
 
+    # --- held: kept as a test so that it stays so ----------------------------------------------
+    def test_held_paths(self):
+        """Paths of the docstring's list that no other test walks: the jobs called over /json/2, an
+        import that writes the pack's state, customers added to a notice by hand (directly and by
+        one2many commands from the notice), and a slip that names the actions serving it."""
+        self.assertRefused(self.quality, "qms.evidence.pack", "_cron_generate", "Private methods")
+        self.assertRefused(self.supervisor, "qms.improvement.notice", "_cron_send_notices", "Private methods")
+        self.assertRefused(self.supervisor, "qms.improvement.notice", "_send_now", "Private methods", ids=[1])
+        ok, result = self.json2(self.quality, "qms.evidence.pack", "load", fields=["date_from", "date_to", "state"],
+                                data=[["2004-01-01", "2004-12-31", "done"]])
+        self.assertTrue(not ok or not result["ids"], result)
+        self.assertFalse(self.env["qms.evidence.pack"].search([("date_from", "=", "2004-01-01")]))
+        slip = self._complaint()
+        action = self._effective_action(slip)
+        notice = self.env["qms.improvement.notice"].with_user(self.sales).create({
+            "action_id": action.id, "date_from": "2026-01-01", "date_to": "2026-06-30", "subject": "Stronger",
+            "message": "<p>Stronger.</p>"})
+        for user in (self.sales, self.quality, self.supervisor):
+            with self.subTest(user=user.login):
+                self.assertRefused(user, "qms.improvement.notice.recipient", "create",
+                                   vals_list=[{"notice_id": notice.id, "partner_id": self.other_customer.id}])
+                self.assertRefused(user, "qms.improvement.notice", "write", ids=notice.ids, vals={
+                    "recipient_ids": [[0, 0, {"partner_id": self.other_customer.id}]]})
+        self.assertFalse(notice.recipient_ids)
+        other = self._to_quality_review(self._complaint())
+        self.assertRefused(self.quality, "qms.complaint", "write", ids=other.ids,
+                           vals={"served_action_ids": [[4, action.id]]})
+        self.assertFalse(other.served_action_ids)
+
+    def _effective_action(self, slip):
+        self._to_action(slip)
+        action = self._add_action(slip)
+        self._implement(action)
+        action.with_user(self.quality).action_verify_effective()
+        return action
+
     # --- held: markup through the translation dialog ------------------------------------------
     def test_translation_dialog_markup_sanitized(self):
-        helper = self
-        slip = helper._complaint()
-        helper._to_action(slip)
-        action = helper._add_action(slip)
-        helper._implement(action)
-        action.with_user(self.quality).action_verify_effective()
+        action = self._effective_action(self._complaint())
         notice = self.env["qms.improvement.notice"].with_user(self.sales).create({
             "action_id": action.id, "date_from": "2026-01-01", "date_to": "2026-06-30", "subject": "Stronger",
             "message": "<p>The tops are now scratch-resistant.</p>"})
