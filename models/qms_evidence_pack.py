@@ -61,7 +61,7 @@ class QmsEvidencePack(models.Model):
 
     _qms_gates = GATES
     _qms_server_fields = ("state", "requester_id", "progress_done", "progress_total", "attachment_id",
-                          "zip_sha256", "error_message", "date_done", "file_count")
+                          "zip_sha256", "error_message", "date_done", "file_count", "part_ids")
     _qms_fixed_fields = ("company_id",)
 
     name = fields.Char(compute="_compute_name", store=True)
@@ -84,6 +84,10 @@ class QmsEvidencePack(models.Model):
     file_count = fields.Integer(string="Files", readonly=True, copy=False)
     date_done = fields.Datetime(string="Ready On", readonly=True, copy=False)
     error_message = fields.Text(string="Error", readonly=True, copy=False)
+    # the PDFs the job printed and keeps until the ZIP is built: listed by the job itself, since a file
+    # named like a part can reach the pack otherwise (a follower's message moves its files there)
+    part_ids = fields.Many2many("ir.attachment", "qms_evidence_pack_part_rel", "pack_id", "attachment_id",
+                                string="Printed Parts", readonly=True, copy=False)
     can_edit_request = fields.Boolean(compute="_compute_can_edit_gates")
     can_download = fields.Boolean(compute="_compute_can_download")
 
@@ -128,7 +132,7 @@ class QmsEvidencePack(models.Model):
         # the parts and the ZIP go with the pack
         files = self.env["ir.attachment"].sudo().search([("res_model", "=", self._name), ("res_id", "in", self.ids)])
         result = super().unlink()
-        files.unlink()
+        files.exists().unlink()  # a message's files went with the message
         return result
 
     def _qms_trigger(self):
@@ -238,9 +242,8 @@ class QmsEvidencePack(models.Model):
             report_pdf_no_attachment=True)
 
     def _qms_parts(self):
-        return self.env["ir.attachment"].sudo().search_fetch(
-            [("res_model", "=", self._name), ("res_id", "=", self.id), ("name", "=like", f"{PART_PREFIX}%")],
-            ["name"], order="id")
+        """The parts the job printed for this pack (those it listed, whatever else is attached)."""
+        return self.sudo().part_ids.sorted("id")
 
     def _qms_pending_units(self):
         """[[(member, report, record)]]: the slips, plans and visits not printed yet, one unit each."""
@@ -296,7 +299,7 @@ class QmsEvidencePack(models.Model):
             contents = self._qms_render(report, records)
             vals_list += [{"name": f"{PART_PREFIX}{member}", "raw": contents[record.id], "res_model": self._name,
                            "res_id": self.id, "mimetype": "application/pdf"} for member, record in items]
-        self.env["ir.attachment"].sudo().create(vals_list)
+        self.sudo().part_ids |= self.env["ir.attachment"].sudo().create(vals_list)
 
     def _qms_build_zip(self):
         """The index, the parts and the frozen yearly reports in one ZIP with its manifests; the parts

@@ -141,11 +141,12 @@ class QmsImprovementNotice(models.Model):
     @api.model
     def _defaults_from_action(self, action_id):
         """The notice an action suggests: the products of its slip's lines, the slip's year."""
-        action = self.env["qms.corrective.action"].sudo().browse(
-            action_id if isinstance(action_id, int) else None).exists()
+        # only an action the user may read suggests anything (an id of another company's is not)
+        action = self.env["qms.corrective.action"].browse(
+            action_id if isinstance(action_id, int) else None).exists()._filtered_access("read")
         if not action:
             return {}
-        complaint = action.complaint_id
+        complaint = action.sudo().complaint_id
         products = complaint.line_ids.product_id
         received = complaint.received_date or fields.Datetime.now()
         return {

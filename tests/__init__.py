@@ -65,3 +65,4 @@ from . import test_warranty_units
 from . import test_improvement_notice
 from . import test_evidence_pack
 from . import test_portal_serial
+from . import test_attack_session4
