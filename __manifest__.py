@@ -1,6 +1,6 @@
 {
     "name": "Customer Processes (ISO 9001)",
-    "version": "19.0.1.3.0",
+    "version": "19.0.1.4.0",
     "category": "Sales/Quality",
     "summary": "ISO 9001 control of customer-related processes: complaint (return) slips, "
     "corrective actions, customer visits and communication plans",

@@ -148,7 +148,8 @@ class QmsComplaintLine(models.Model):
         help="The repair orders, done, of the same unit on earlier slips.")
     warranty_note = fields.Char(string="Guarantee Status", compute="_compute_warranty", compute_sudo=True)
 
-    # issue #13.4: the repeat counters of the slips look lines up by product (qms.complaint._qms_repeat_data)
+    # the repeat counters (issue 13.4, qms.complaint._qms_repeat_counts) and the recurrence matching
+    # (issue 14.3, models/qms_complaint_recurrence.py) look the lines of a product up
     _product_complaint_idx = models.Index("(product_id, complaint_id)")
 
     @api.depends("sale_line_id")

@@ -104,10 +104,3 @@ class QmsComplaint(models.Model):
             states=RECURRENCE_ACTION_STATES, company=company.id, category=self.category, slip=self.id,
             since=since, until=self.received_date, products=same_products))
         return [row[0] for row in self.env.cr.fetchall()]
-
-
-class QmsComplaintLine(models.Model):
-    _inherit = "qms.complaint.line"
-
-    # recurrence matching reads the lines of a product (models/qms_complaint_recurrence.py)
-    _recurrence_product_idx = models.Index("(product_id, complaint_id)")

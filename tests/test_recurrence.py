@@ -11,7 +11,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import SUPERUSER_ID, fields
 from odoo.tests import TransactionCase, new_test_user, tagged
 
-from .common import QmsHttpCommon
+from .common import QmsHttpCommon, migration
 
 
 @tagged("post_install", "-at_install")
@@ -216,3 +216,22 @@ class TestRecurrenceDemo(TransactionCase):
                          "only the most recent earlier slip's actions are flagged")
         notified = action.activity_ids.filtered(lambda a: "recurred" in (a.summary or "")).user_id
         self.assertIn(self.env.ref("qms_customer.user_mgmt_rep"), notified)
+
+
+@tagged("post_install", "-at_install")
+class TestRecurrenceIndexMigration(TransactionCase):
+
+    def test_the_duplicate_line_index_is_dropped_on_upgrade(self):
+        """19.0.1.3.0 indexed the lines on (product_id, complaint_id) twice; the upgrade drops the copy."""
+        cr = self.env.cr
+        cr.execute("CREATE INDEX qms_complaint_line_recurrence_product_idx "
+                   "ON qms_complaint_line (product_id, complaint_id)")
+
+        def indexes():
+            cr.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'qms_complaint_line' "
+                       "AND indexdef LIKE '%(product_id, complaint_id)%'")
+            return sorted(row[0] for row in cr.fetchall())
+
+        self.assertEqual(len(indexes()), 2)
+        migration("19.0.1.4.0")(cr, "19.0.1.3.0")
+        self.assertEqual(indexes(), ["qms_complaint_line_product_complaint_idx"])
