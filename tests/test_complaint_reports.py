@@ -1,4 +1,8 @@
+from unittest.mock import patch
+
+from odoo.addons.qms_customer.models.ir_actions_report import self_contained_pdf
 from odoo.tests import tagged
+from odoo.tools.pdf import PdfFileReader
 
 from .common import QmsComplaintCommon
 
@@ -49,6 +53,33 @@ class TestComplaintReports(QmsComplaintCommon):
         html = self._html("qms_customer.report_qms_corrective_action", self.complaint.corrective_action_ids,
                           lang="zh_CN")
         self.assertIn("纠正措施", html)
+
+    def test_a_batch_of_long_slips_is_printed_once_and_split(self):
+        """Slips of several pages printed together (the evidence pack's batches): one wkhtmltopdf run,
+        split per slip by their outline entries, not each slip printed again alone."""
+        slips = self.complaint | self._complaint() | self._complaint()
+        long_text = "<p>%s</p>" % ("The drawer rail jams half way and scratches the side panel. " * 40)
+        # past its intake the description is closed to every path: lengthen it behind the ORM's back
+        self.env.cr.execute("UPDATE qms_complaint SET description = %s WHERE id IN %s",
+                            [long_text * 12, tuple(slips.ids)])
+        self.env.invalidate_all()
+        Report = self.env["ir.actions.report"]
+        runs = []
+        run_wkhtmltopdf = type(Report)._run_wkhtmltopdf
+
+        def count_runs(report, *args, **kwargs):
+            runs.append(1)
+            return run_wkhtmltopdf(report, *args, **kwargs)
+
+        with patch.object(type(Report), "_run_wkhtmltopdf", count_runs), self_contained_pdf():
+            streams = Report.with_context(force_report_rendering=True)._render_qweb_pdf_prepare_streams(
+                "qms_customer.action_report_qms_complaint", None, res_ids=slips.ids)
+        pages = [len(PdfFileReader(streams[slip.id]["stream"]).pages) for slip in slips]
+        self.assertGreater(min(pages), 1, "the slips must run over a page for this test to mean anything")
+        self.assertEqual(len(runs), 1)
+        for slip in slips:  # each part is that slip's
+            first_page = PdfFileReader(streams[slip.id]["stream"]).pages[0].extract_text()
+            self.assertIn(slip.name, first_page)
 
     def test_every_demo_slip_prints(self):
         slips = self.env["qms.complaint"].search([])
