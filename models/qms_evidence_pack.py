@@ -10,7 +10,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from .ir_actions_report import self_contained_pdf
-from .qms_workflow_mixin import Gate
+from .qms_workflow_mixin import Gate, Step
 
 _logger = logging.getLogger(__name__)
 
@@ -22,6 +22,12 @@ PACK_ROLES = (QUALITY, MGMT_REP, GM)
 # The request is written while the pack waits in the queue; the rest is the server's.
 GATES = {
     "request": Gate(("queued",), ("date_from", "date_to"), group=PACK_ROLES),
+}
+
+# A failed pack goes back to the queue, its printed parts kept; the requester takes the step (the
+# record rule lets only the requester write a pack): the pack is made as them, in their language.
+STEPS = {
+    "retry": Step(("failed",), "queued", group=PACK_ROLES, clears=("error_message",), then="_qms_trigger"),
 }
 
 # What the job prints for each slip (issue 14.6): the printed slip, its 8D when it has a corrective
@@ -60,6 +66,7 @@ class QmsEvidencePack(models.Model):
     _order = "id desc"
 
     _qms_gates = GATES
+    _qms_steps = STEPS
     _qms_server_fields = ("state", "requester_id", "progress_done", "progress_total", "attachment_id",
                           "zip_sha256", "error_message", "date_done", "file_count", "part_ids")
     _qms_fixed_fields = ("company_id",)
@@ -90,6 +97,7 @@ class QmsEvidencePack(models.Model):
                                 string="Printed Parts", readonly=True, copy=False)
     can_edit_request = fields.Boolean(compute="_compute_can_edit_gates")
     can_download = fields.Boolean(compute="_compute_can_download")
+    can_retry = fields.Boolean(compute="_compute_can_steps")
 
     _period_valid = models.Constraint("CHECK(date_from <= date_to)", "The period must end after it starts.")
 
@@ -147,6 +155,24 @@ class QmsEvidencePack(models.Model):
         return {"type": "ir.actions.act_url", "target": "self",
                 "url": f"/web/content/{self.attachment_id.id}?download=true"}
 
+    # --- retry (a failed pack) ---------------------------------------------------------------------
+    @api.depends_context("uid")
+    def _compute_can_steps(self):
+        super()._compute_can_steps()
+        for pack in self:  # the record rule lets the requester only write the pack
+            pack.can_retry = pack.can_retry and pack.requester_id == self.env.user
+
+    def _qms_closed_reason(self):
+        # a pack the job has started keeps its period: the parts printed for it are kept on a retry
+        if self.progress_total:
+            return self.env._("%s has been started: its period stays as printed (copy it for another period).",
+                              self.display_name)
+        return super()._qms_closed_reason()
+
+    def action_retry(self):
+        """Put a failed pack back in the queue: the job goes on from the parts it printed."""
+        return self._qms_take("retry")
+
     # --- what goes into the pack ---------------------------------------------------------------
     def _qms_bounds(self):
         """The period as stored datetimes (UTC): from the first to the last day, inclusive."""
@@ -173,15 +199,20 @@ class QmsEvidencePack(models.Model):
                 + [(f"customer_visits/{_file_name(visit.name)}.pdf", VISIT_REPORT, visit) for visit in visits])
 
     @api.model
-    def _qms_slip_members(self, slip):
-        """[(member, report, record)] printed for one slip."""
+    def _qms_slip_members(self, slip, printed=None):
+        """[(member, report, record)] printed for one slip: the slip, its 8D when a corrective action
+        serves it (its own or another slip's), and the report of each of those actions not in
+        ``printed`` (a set of actions, updated: an action serving several slips is printed once)."""
         number = _file_name(slip.name)
         members = [(f"slips/{number}.pdf", SLIP_REPORT, slip)]
-        actions = slip.corrective_action_ids
+        actions = slip._qms_all_actions()
         if actions:
             members.append((f"8d/{number}.pdf", EIGHT_D_REPORT, slip))
-        members += [(f"corrective_actions/{_file_name(action.name)}.pdf", ACTION_REPORT, action)
-                    for action in actions.sorted("id")]
+        printed = set() if printed is None else printed
+        for action in actions.sorted("id"):
+            if action not in printed:
+                printed.add(action)
+                members.append((f"corrective_actions/{_file_name(action.name)}.pdf", ACTION_REPORT, action))
         return members
 
     def _qms_annual_members(self):
@@ -246,23 +277,27 @@ class QmsEvidencePack(models.Model):
         return self.sudo().part_ids.sorted("id")
 
     def _qms_pending_units(self):
-        """[[(member, report, record)]]: the slips, plans and visits not printed yet, one unit each."""
+        """([[(member, report, record)]], count of all units): the slips, plans and visits not
+        printed yet, one unit each, and how many units the pack has in all."""
         pack = self._qms_as_requester()
         done = {name[len(PART_PREFIX):] for name in self._qms_parts().mapped("name")}
         slips = pack._qms_slips()
-        slips.corrective_action_ids.mapped("name")  # prefetch the actions of every slip at once
-        units = [self._qms_slip_members(slip) for slip in slips]
+        # prefetch the actions of every slip at once, their own and those serving them
+        (slips.corrective_action_ids | slips.served_action_ids).mapped("name")
+        printed = set()
+        units = [self._qms_slip_members(slip, printed) for slip in slips]
         units += [[member] for member in pack._qms_other_documents()]
-        return [unit for unit in units if not all(member in done for member, _report, _record in unit)]
+        pending = [unit for unit in units if not all(member in done for member, _report, _record in unit)]
+        return pending, len(units)
 
     def _qms_run_batch(self, batch_size):
         """Print the next ``batch_size`` units of this pack and keep them as parts; the last call
         builds the index and the ZIP. Returns the units processed."""
         self.ensure_one()
-        pending = self._qms_pending_units()
-        if self.state == "queued":
-            self.sudo().write({"state": "running", "progress_total": len(pending) + 1, "progress_done": 0,
-                               "error_message": False})
+        pending, total = self._qms_pending_units()
+        if self.state == "queued":  # a retried pack counts the parts it kept as done
+            self.sudo().write({"state": "running", "progress_total": total + 1,
+                               "progress_done": total - len(pending), "error_message": False})
         if not pending:
             self._qms_build_zip()
             return 1

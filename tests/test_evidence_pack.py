@@ -13,8 +13,11 @@ from unittest.mock import patch
 from freezegun import freeze_time
 
 from odoo import Command
+from odoo.addons.bus.models.bus import channel_with_db, json_dump
+from odoo.addons.qms_customer.models.ir_actions_report import self_contained_pdf
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
+from odoo.tools.pdf import PdfFileReader
 
 from ..models.qms_evidence_pack import _file_name
 from .common import QmsComplaintCommon, QmsHttpCommon
@@ -199,6 +202,135 @@ class TestEvidencePack(QmsComplaintCommon):
             self.assertEqual(len(pack._qms_parts()), size)
         self.assertLessEqual(counts[20] - counts[5], 15, counts)
 
+    # --- the requester hears of it (issue 14.6, item 3) ------------------------------------------
+    def _notifications(self, user):
+        """The web client notifications sent to ``user`` (bus.bus rows, created at commit)."""
+        self.env.cr.precommit.run()  # the bus rows are written when the transaction commits
+        channel = json_dump(channel_with_db(self.env.cr.dbname, user.partner_id))
+        rows = self.env["bus.bus"].sudo().search([("channel", "=", channel)], order="id")
+        return [json.loads(row.message) for row in rows
+                if json.loads(row.message)["type"] == "simple_notification"]
+
+    def test_requester_notified_when_done(self):
+        self._notifications(self.mgmt_rep)
+        self.env["bus.bus"].sudo().search([]).unlink()
+        pack = self._pack()
+        run_pack_job(self.env)
+        self.assertEqual(pack.state, "done", pack.error_message)
+        notes = self._notifications(self.mgmt_rep)
+        self.assertEqual(len(notes), 1, notes)
+        self.assertEqual(notes[0]["payload"]["type"], "success")
+        self.assertEqual(notes[0]["payload"]["title"], pack.name)
+        self.assertIn(pack.zip_sha256, notes[0]["payload"]["message"])
+        self.assertFalse(self._notifications(self.quality), "only the requester is told")
+
+    def test_requester_notified_when_failed(self):
+        self._notifications(self.mgmt_rep)
+        self.env["bus.bus"].sudo().search([]).unlink()
+        pack = self._pack()
+        with patch.object(type(pack), "_qms_render", side_effect=RuntimeError("engine down")), \
+                self.assertLogs("odoo.addons.qms_customer.models.qms_evidence_pack", "ERROR"):
+            run_pack_job(self.env)
+        self.assertEqual(pack.state, "failed")
+        notes = self._notifications(self.mgmt_rep)
+        self.assertEqual(len(notes), 1, notes)
+        self.assertEqual(notes[0]["payload"]["type"], "danger")
+        self.assertIn("engine down", notes[0]["payload"]["message"])
+
+    # --- retry (item 2) ----------------------------------------------------------------------------
+    def test_retry_keeps_the_printed_parts(self):
+        """A failed pack retried by its requester goes back to the queue with the parts it printed,
+        triggers the scheduled action, and the job goes on from them to the full ZIP."""
+        pack = self._pack()
+        with patch.object(self.env.cr, "commit"):
+            self.env["qms.evidence.pack"]._cron_generate(batch_size=1)
+        printed = pack._qms_parts()
+        self.assertTrue(printed)
+        with patch.object(type(pack), "_qms_render", side_effect=RuntimeError("killed")), \
+                patch.object(self.env.cr, "commit"), \
+                self.assertLogs("odoo.addons.qms_customer.models.qms_evidence_pack", "ERROR"):
+            self.env["qms.evidence.pack"]._cron_generate(batch_size=1)
+        self.assertEqual(pack.state, "failed")
+        self.assertTrue(pack.with_user(self.mgmt_rep).can_retry)
+        self.assertFalse(pack.with_user(self.quality).can_retry, "the requester retries")
+        cron = self.env.ref("qms_customer.ir_cron_qms_evidence_pack")
+        self.env["ir.cron.trigger"].sudo().search([("cron_id", "=", cron.id)]).unlink()
+        pack.with_user(self.mgmt_rep).action_retry()
+        self.assertEqual(pack.state, "queued")
+        self.assertFalse(pack.error_message)
+        self.assertEqual(pack._qms_parts(), printed, "the parts printed before the failure are kept")
+        self.assertTrue(self.env["ir.cron.trigger"].sudo().search([("cron_id", "=", cron.id)]))
+        with patch.object(self.env.cr, "commit"):
+            self.env["qms.evidence.pack"]._cron_generate(batch_size=1)
+        self.assertEqual(pack.state, "running")
+        self.assertEqual(pack.progress_done, 2, "the unit printed before the failure counts as done")
+        parts = pack._qms_parts()
+        self.assertLess(printed, parts, "the kept parts are not printed again")
+        self.assertEqual(len(parts), len(set(parts.mapped("name"))))
+        run_pack_job(self.env, batch_size=1)
+        self.assertEqual(pack.state, "done", pack.error_message)
+        self.assertIn(f"slips/{self._number(self.slip_1)}.pdf",
+                      zipfile.ZipFile(io.BytesIO(pack.attachment_id.raw)).namelist())
+
+    # --- an action that serves other slips (item 4) ------------------------------------------------
+    def test_served_action_is_listed_for_each_slip_and_printed_once(self):
+        """slip_1's action also serves slip_3: the index lists it under both slips, slip_3 gets its
+        8D, and the action's report is in the ZIP once (printed in the batch of either slip)."""
+        # (who may link which slip is the action's tests'; slip_3 is a draft only its receiver reads)
+        self.action.with_env(self.env).write({"other_complaint_ids": [Command.link(self.slip_3.id)]})
+        self.assertIn(self.action, self.slip_3._qms_all_actions())
+        pack = self._pack()
+        run_pack_job(self.env, batch_size=1)
+        self.assertEqual(pack.state, "done", pack.error_message)
+        archive = zipfile.ZipFile(io.BytesIO(pack.attachment_id.raw))
+        names = archive.namelist()
+        report = f"corrective_actions/{self._number(self.action)}.pdf"
+        self.assertEqual(names.count(report), 1, names)
+        self.assertEqual(len(names), len(set(names)), names)
+        self.assertIn(f"8d/{self._number(self.slip_3)}.pdf", names)
+        manifest = [entry["name"] for entry in json.loads(archive.read("manifest.json"))["files"]]
+        self.assertEqual(manifest.count(report), 1)
+        index = pdf_text(archive.read("index.pdf"))
+        slip_3_part = index[index.index(self.slip_3.name):]
+        if self.slip_1.name > self.slip_3.name:
+            slip_3_part = slip_3_part[:slip_3_part.index(self.slip_1.name)]
+        self.assertIn(self.action.name, slip_3_part, "the action is listed under the slip it serves")
+        self.assertIn("also serving this slip", " ".join(slip_3_part.split()))
+        self.assertEqual(index.count(self.action.name), 2, index)
+
+    # --- a batch of 8D and corrective action reports is one wkhtmltopdf run (item 1) ---------------
+    def test_batches_of_long_8d_and_action_reports_are_printed_once(self):
+        """As the slip form: 8D reports and corrective action reports of several pages printed
+        together are split per record by their outline entries, one wkhtmltopdf run per batch."""
+        with freeze_time(f"{YEAR}-03-06 09:00:00"):
+            slips = self.slip_1 | self._make_action(self.slip_3).complaint_id
+        actions = slips.corrective_action_ids
+        long_text = "<p>%s</p>" % ("The drawer rail jams half way and scratches the side panel. " * 40)
+        # past their gates these texts are closed to every path: lengthen them behind the ORM's back
+        self.env.cr.execute("UPDATE qms_complaint SET description = %s WHERE id IN %s",
+                            [long_text * 6, tuple(slips.ids)])
+        self.env.cr.execute("UPDATE qms_corrective_action SET description = %s WHERE id IN %s",
+                            [long_text * 6, tuple(actions.ids)])
+        self.env.invalidate_all()
+        Report = self.env["ir.actions.report"].with_context(force_report_rendering=True)
+        run_wkhtmltopdf = type(Report)._run_wkhtmltopdf
+        for report, records in (("qms_customer.action_report_qms_complaint_8d", slips),
+                                ("qms_customer.action_report_qms_corrective_action", actions)):
+            runs = []
+
+            def count_runs(report_model, *args, _runs=runs, **kwargs):
+                _runs.append(1)
+                return run_wkhtmltopdf(report_model, *args, **kwargs)
+
+            with patch.object(type(Report), "_run_wkhtmltopdf", count_runs), self_contained_pdf():
+                streams = Report._render_qweb_pdf_prepare_streams(report, None, res_ids=records.ids)
+            pages = [len(PdfFileReader(streams[record.id]["stream"]).pages) for record in records]
+            self.assertGreater(min(pages), 1, f"{report}: the documents must run over a page")
+            self.assertEqual(len(runs), 1, report)
+            for record in records:
+                first_page = PdfFileReader(streams[record.id]["stream"]).pages[0].extract_text()
+                self.assertIn(record.name, first_page, report)
+
 
 @tagged("post_install", "-at_install")
 class TestEvidencePackHttp(QmsHttpCommon):
@@ -246,3 +378,28 @@ class TestEvidencePackHttp(QmsHttpCommon):
         self.assertRefused(self.sales, "qms.evidence.pack", "unlink", ids=[own])
         self.assertAccepted(self.quality, "qms.evidence.pack", "unlink", ids=[own])
         self.assertFalse(pack.exists())
+
+    def test_retry_over_json2(self):
+        """Retry is the requester's, on a failed pack only; over /json/2 the button and the plain
+        write of the state are refused to the other roles and in the other states."""
+        own = self._create(self.quality)
+        pack = self.env["qms.evidence.pack"].browse(own)
+        # queued: nothing to retry
+        self.assertRefused(self.quality, "qms.evidence.pack", "action_retry", ids=[own])
+        pack.sudo().write({"state": "failed", "error_message": "engine down", "progress_total": 3})
+        for user in (self.mgmt_rep, self.gm, self.sales, self.employee):
+            self.assertRefused(user, "qms.evidence.pack", "action_retry", ids=[own])
+            self.assertRefused(user, "qms.evidence.pack", "write", ids=[own], vals={"state": "queued"})
+        # the requester cannot put it anywhere else, nor change the period of a started pack
+        for state in ("running", "done"):
+            self.assertRefused(self.quality, "qms.evidence.pack", "write", ids=[own], vals={"state": state})
+        pack.sudo().write({"state": "queued"})
+        self.assertRefused(self.quality, "qms.evidence.pack", "write", ids=[own], vals={"date_to": "2019-06-30"})
+        pack.sudo().write({"state": "failed"})
+        self.assertEqual(pack.state, "failed")
+        self.assertAccepted(self.quality, "qms.evidence.pack", "action_retry", ids=[own])
+        self.assertEqual((pack.state, pack.error_message), ("queued", False))
+        # done: no retry
+        pack.sudo().write({"state": "done"})
+        self.assertRefused(self.quality, "qms.evidence.pack", "action_retry", ids=[own])
+        self.assertRefused(self.quality, "qms.evidence.pack", "write", ids=[own], vals={"state": "queued"})
