@@ -1541,6 +1541,14 @@ class QmsComplaint(models.Model):
         for complaint in self:
             complaint.repeat_earlier_count = len((data.get(complaint._origin.id) or {}).get("earlier_ids", ()))
 
+    def _qms_repeat_ids(self):
+        """The saved slips of ``self`` as a tuple of ids, with what the repeat queries read flushed."""
+        self.env["qms.complaint"].flush_model(
+            ["company_id", "received_date", "name", "sale_order_id", "category", "state"])
+        self.env["qms.complaint.line"].flush_model(["complaint_id", "product_id", "company_id"])
+        self.env["res.company"].flush_model(["qms_repeat_months"])
+        return tuple(complaint._origin.id for complaint in self if complaint._origin.id)
+
     def _qms_repeat_counts(self):
         """{slip id: {"order": n, "product": n, "fault": n}} for the saved slips of ``self``, the
         counters of ``_qms_repeat_data`` without the earlier slips' ids, in one query bounded by
@@ -1551,13 +1559,9 @@ class QmsComplaint(models.Model):
         slip's count is the running count at the slip less the running count at its look-back bound
         (both markers sort before the slips received at the same moment: the bound is included, and
         the slip itself is not earlier than itself)."""
-        ids = tuple(complaint._origin.id for complaint in self if complaint._origin.id)
+        ids = self._qms_repeat_ids()
         if not ids:
             return {}
-        self.env["qms.complaint"].flush_model(
-            ["company_id", "received_date", "name", "sale_order_id", "category", "state"])
-        self.env["qms.complaint.line"].flush_model(["complaint_id", "product_id", "company_id"])
-        self.env["res.company"].flush_model(["qms_repeat_months"])
         self.env.cr.execute(SQL("""
             WITH cur AS (
                 SELECT c.id, c.company_id, c.received_date, c.name, c.sale_order_id, c.category,
@@ -1613,13 +1617,9 @@ class QmsComplaint(models.Model):
         slips of ``self``, in one query whatever their number (a page of the list). Counted over
         every slip of the company (sudo): a repeat is a fact about the company's complaints, not
         about what the reader may open; the list behind the button applies the reader's rules."""
-        ids = tuple(complaint._origin.id for complaint in self if complaint._origin.id)
+        ids = self._qms_repeat_ids()
         if not ids:
             return {}
-        self.env["qms.complaint"].flush_model(
-            ["company_id", "received_date", "name", "sale_order_id", "category", "state"])
-        self.env["qms.complaint.line"].flush_model(["complaint_id", "product_id", "company_id"])
-        self.env["res.company"].flush_model(["qms_repeat_months"])
         earlier = SQL("""
             e.company_id = cur.company_id AND e.state <> 'cancel' AND e.received_date >= cur.since
             AND (e.received_date, e.name) < (cur.received_date, cur.name)""")

@@ -48,6 +48,14 @@ class QmsCommon(TransactionCase):
         return order
 
     @classmethod
+    def _statutory_guarantees(cls):
+        """The company counts the three guarantees from the delivery, 7 / 15 / 365 days (the
+        statutory periods the hand-computed cases of the tests use)."""
+        cls.company = cls.env.company
+        cls.company.write({"qms_warranty_start": "delivery", "qms_refund_days": 7,
+                           "qms_replacement_days": 15, "qms_repair_days": 365})
+
+    @classmethod
     def _user(cls, login, groups, department):
         groups = "base.group_user" if groups == "base.group_user" else f"base.group_user,{groups}"
         user = new_test_user(cls.env, login=login, groups=groups, name=login.replace("t_", "").title())

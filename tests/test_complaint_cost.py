@@ -13,9 +13,7 @@ class CostCommon(QmsCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company = cls.env.company
-        cls.company.write({"qms_warranty_start": "delivery", "qms_refund_days": 7,
-                           "qms_replacement_days": 15, "qms_repair_days": 365})
+        cls._statutory_guarantees()
         cls.customer = cls.env["res.partner"].create({"name": "Cost Customer", "is_company": True})
         cls.categ = cls.env["product.category"].create({"name": "Cost Pumps"})
         cls.product = cls.env["product.product"].create({

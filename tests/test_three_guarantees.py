@@ -15,9 +15,7 @@ class TestThreeGuarantees(QmsCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company = cls.env.company
-        cls.company.write({"qms_warranty_start": "delivery", "qms_refund_days": 7,
-                           "qms_replacement_days": 15, "qms_repair_days": 365})
+        cls._statutory_guarantees()
         cls.customer = cls.env["res.partner"].create({"name": "Guarantee Customer", "is_company": True})
         cls.categ = cls.env["product.category"].create({"name": "Guarantee Pumps"})
         cls.product = cls.env["product.product"].create({

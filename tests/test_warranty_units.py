@@ -17,9 +17,7 @@ class TestWarrantyUnits(QmsHttpCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company = cls.env.company
-        cls.company.write({"qms_warranty_start": "delivery", "qms_refund_days": 7,
-                           "qms_replacement_days": 15, "qms_repair_days": 365})
+        cls._statutory_guarantees()
         cls.pump = cls.env["product.product"].create({
             "name": "Unit Pump", "type": "consu", "is_storable": True, "tracking": "serial",
             "invoice_policy": "order", "list_price": 100.0})
