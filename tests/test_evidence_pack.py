@@ -154,20 +154,26 @@ class TestEvidencePack(QmsComplaintCommon):
         pack = self._pack()
         self.assertEqual(pack._qms_gaps(pack._qms_slips()), [self.gap])
 
-    def test_resumes_after_a_kill(self):
-        """The job keeps what it printed: a batch that dies leaves the earlier batches' parts, and the
-        next run goes on from them."""
+    def _pack_killed_after_one_batch(self):
+        """A pack whose first batch was printed and whose second died: (the failed pack, its parts)."""
         pack = self._pack()
         with patch.object(self.env.cr, "commit"):
             self.env["qms.evidence.pack"]._cron_generate(batch_size=1)
         self.assertEqual(pack.state, "running")
-        printed = pack._qms_parts().mapped("name")
+        printed = pack._qms_parts()
         self.assertTrue(printed)
         with patch.object(type(pack), "_qms_render", side_effect=RuntimeError("killed")), \
                 patch.object(self.env.cr, "commit"), \
                 self.assertLogs("odoo.addons.qms_customer.models.qms_evidence_pack", "ERROR"):
             self.env["qms.evidence.pack"]._cron_generate(batch_size=1)
         self.assertEqual(pack.state, "failed")
+        return pack, printed
+
+    def test_resumes_after_a_kill(self):
+        """The job keeps what it printed: a batch that dies leaves the earlier batches' parts (that the
+        next run goes on from them to the ZIP is test_retry_keeps_the_printed_parts)."""
+        pack, printed = self._pack_killed_after_one_batch()
+        printed = printed.mapped("name")
         self.assertIn("killed", pack.error_message)
         self.assertEqual(pack._qms_parts().mapped("name"), printed, "a failed batch keeps the parts before it")
 
@@ -241,16 +247,7 @@ class TestEvidencePack(QmsComplaintCommon):
     def test_retry_keeps_the_printed_parts(self):
         """A failed pack retried by its requester goes back to the queue with the parts it printed,
         triggers the scheduled action, and the job goes on from them to the full ZIP."""
-        pack = self._pack()
-        with patch.object(self.env.cr, "commit"):
-            self.env["qms.evidence.pack"]._cron_generate(batch_size=1)
-        printed = pack._qms_parts()
-        self.assertTrue(printed)
-        with patch.object(type(pack), "_qms_render", side_effect=RuntimeError("killed")), \
-                patch.object(self.env.cr, "commit"), \
-                self.assertLogs("odoo.addons.qms_customer.models.qms_evidence_pack", "ERROR"):
-            self.env["qms.evidence.pack"]._cron_generate(batch_size=1)
-        self.assertEqual(pack.state, "failed")
+        pack, printed = self._pack_killed_after_one_batch()
         self.assertTrue(pack.with_user(self.mgmt_rep).can_retry)
         self.assertFalse(pack.with_user(self.quality).can_retry, "the requester retries")
         cron = self.env.ref("qms_customer.ir_cron_qms_evidence_pack")
